@@ -1,0 +1,59 @@
+# Havainto: `make run` serves the product, `make test` runs the whole suite.
+# Both install everything first (system packages with apt when run as root).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_RUN := libvoikko1 voikko-fi gettext
+APT_TEST := $(APT_RUN) chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test system system-test serve bench lint messages eval
+
+run: install
+	$(BIN)/havainto migrate --noinput
+	$(BIN)/havainto demo --if-empty
+	$(BIN)/havainto runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/ruff check havainto
+	$(BIN)/ruff format --check havainto
+	$(BIN)/havainto makemigrations --check --dry-run
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+install: system $(STAMP)
+
+install-test: system-test $(STAMP) node_modules/.installed
+
+system:
+	@bash scripts/apt-install.sh $(APT_RUN)
+
+system-test:
+	@bash scripts/apt-install.sh $(APT_TEST)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/havainto compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch node_modules/.installed
+
+serve: install
+	$(BIN)/gunicorn havainto.wsgi --bind $(HOST):$(PORT) --workers 2
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+lint: install
+	$(BIN)/ruff check havainto
+	$(BIN)/ruff format --check havainto
+
+messages: install
+	cd havainto && ../$(BIN)/havainto makemessages -l fi -l sv --no-obsolete --add-location file

@@ -1,0 +1,1 @@
+"""Havainto: social reporting (sosiaalinen raportointi) for Finnish wellbeing services counties."""
