@@ -170,6 +170,11 @@ STORAGES = {
     },
 }
 
+# In development WhiteNoise serves straight from the apps' static folders; production runs
+# `havainto collectstatic` (see docs/deployment.md).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
 # Background work: django-tasks with its database backend and the `db_worker` command.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
