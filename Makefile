@@ -10,7 +10,7 @@ APT_TEST := $(APT_RUN) chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test system system-test serve bench lint messages eval
+.PHONY: run test install install-test system system-test compile serve bench lint messages eval
 
 run: install
 	$(BIN)/havainto migrate --noinput
@@ -23,9 +23,13 @@ test: install-test
 	$(BIN)/havainto makemigrations --check --dry-run
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-install: system $(STAMP)
+install: system $(STAMP) compile
 
-install-test: system-test $(STAMP) node_modules/.installed
+install-test: system-test $(STAMP) compile node_modules/.installed
+
+# Translations are compiled from the committed .po catalogues on every run (fast).
+compile: $(STAMP)
+	cd havainto && ../$(BIN)/havainto compilemessages -v0
 
 system:
 	@bash scripts/apt-install.sh $(APT_RUN)
@@ -38,7 +42,6 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/havainto compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
