@@ -25,6 +25,7 @@ be read, reviewed and tested. Offsets are Python ``str`` offsets, ``end`` exclus
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -78,6 +79,21 @@ _QUANTITY_AFTER = re.compile(
           | mom|momentti[a-zäö]*|kohta[a-zäö]*|kohda[a-zäö]*|§
         )(?![\w])
     )
+    """,
+    re.VERBOSE,
+)
+
+
+# After a number, a lower-case word in the partitive (the case Finnish uses for counted things)
+# shows that the number is a count, not a house number: "Ratapihalla 3 junaa", "torilla 5 kojua".
+# Participles ("olevaa", "asuvaa") and a few conjunctions look the same and are let through.
+_PARTITIVE_AFTER = re.compile(
+    r"""
+    [ \u00a0]+
+    (?!(?:mutta|jotta|vasta)(?![\w-]))
+    [a-zåäö]*
+    (?<!v)(?:[aeiouyäö][aä]|tt[aä]|[nrs]t[aä])
+    (?![\w-])
     """,
     re.VERBOSE,
 )
@@ -152,6 +168,9 @@ _PHONE_PLANS: list[tuple[re.Pattern[str], range, str]] = [
 ]
 
 
+_MAX_PHONE_GROUPS = 6
+
+
 def _phone_confidence(national: str) -> str | None:
     """Return the confidence if ``national`` (digits, starting with 0) is a Finnish number."""
     for prefix, lengths, confidence in _PHONE_PLANS:
@@ -174,7 +193,7 @@ def _find_phones(text: str) -> list[Finding]:
                 first += 1
                 continue
             found.append(phone)
-            first = next(i for i, (_, end) in enumerate(groups) if end == phone.end) + 1
+            first = next(i for i in range(first, len(groups)) if groups[i][1] == phone.end) + 1
     return found
 
 
@@ -198,7 +217,10 @@ def _phone_at(
     glued = previous is not None and (len(previous[1]) <= 3 or previous[2] == "-")
     if glued and not prefixed and not (found and found[-1].end == start - 1):
         return None
-    for last in range(len(groups) - 1, first - 1, -1):
+    # A phone number has at most _MAX_PHONE_GROUPS groups ("+358 40 123 45 67" after the prefix).
+    for last in range(min(len(groups), first + _MAX_PHONE_GROUPS) - 1, first - 1, -1):
+        if re.fullmatch(r"\d{7}-\d", text[groups[first][0] : groups[last][1]]):
+            continue  # a business ID (Y-tunnus) such as 0112038-9, not a phone number
         digits = "".join(text[a:b] for a, b in groups[first : last + 1])
         if prefixed and m["intl"]:
             national = digits if digits.startswith("0") else "0" + digits
@@ -355,6 +377,11 @@ _ADDRESS = re.compile(
     re.VERBOSE,
 )
 
+# Numbered highways are not addresses: "Valtatie 8", "kantatiellä 40", "Seututie 110".
+_ROAD_NUMBER = re.compile(
+    r"(?:Valta|Kanta|Seutu|Maan|Yhdys|Moottori)(?:tie|tien|tiellä|tielle|tieltä)"
+)
+
 # A P.O. box with a postcode and town is an address even without a street: "PL 123, 20101 Turku".
 # (A bare "PL 19" is left alone: it is also how the constitution, perustuslaki, is cited.)
 _PO_BOX = re.compile(
@@ -376,9 +403,13 @@ def _find_addresses(text: str) -> list[Finding]:
         # paragraph or an amount ("kadulla 3 henkeä").
         if re.match(r"[.,:/]\d|-\w", after_number):
             continue
-        if not m["unit"] and not m["tail"] and not m["postal"] and _is_quantity_at(text, end):
-            continue
         detailed = m["unit"] or m["tail"] or m["postal"]
+        if not detailed and (_is_quantity_at(text, end) or _PARTITIVE_AFTER.match(text, end)):
+            continue
+        if not detailed and re.search(r"\d[–-]", m["number"]):
+            continue  # a bare range is more often a time ("Torilla 9–12") than "Kotikatu 3–5"
+        if _ROAD_NUMBER.fullmatch(m["street"]):
+            continue
         confidence = HIGH if detailed and not m["separate"] else MEDIUM
         found.append(Finding("address", m.start(), end, confidence))
     found.extend(Finding("address", m.start(), m.end(), MEDIUM) for m in _PO_BOX.finditer(text))
@@ -390,6 +421,10 @@ def _find_addresses(text: str) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _start(finding: Finding) -> int:
+    return finding.start
+
+
 def find_personal_data(text: str) -> list[Finding]:
     """Return the identifiers in ``text``, sorted by start and never overlapping.
 
@@ -399,8 +434,11 @@ def find_personal_data(text: str) -> list[Finding]:
     candidates = _find_hetus(text) + _find_emails(text) + _find_phones(text)
     candidates += _find_addresses(text)
     candidates.sort(key=lambda f: (_PRIORITY[f.kind], -(f.end - f.start), f.start))
-    chosen: list[Finding] = []
+    chosen: list[Finding] = []  # kept sorted by start; never overlapping
     for candidate in candidates:
-        if all(candidate.end <= f.start or f.end <= candidate.start for f in chosen):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda f: f.start)
+        at = bisect.bisect_left(chosen, candidate.start, key=_start)
+        before_ok = at == 0 or chosen[at - 1].end <= candidate.start
+        after_ok = at == len(chosen) or candidate.end <= chosen[at].start
+        if before_ok and after_ok:
+            chosen.insert(at, candidate)
+    return chosen

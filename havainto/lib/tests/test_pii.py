@@ -385,6 +385,12 @@ CLEAN_TEXTS = [
     "Tilanne 1.1.–31.12.2024: 1 234 asiakasta, keskimäärin 0,8 käyntiä.",
     "Rakenteellinen sosiaalityö (ks. luku 4.2, taulukko 3).",
     "Version 2.0.1 julkaisu siirtyi.",
+    "Valtatie 8 ja kantatiellä 40 sattuneet onnettomuudet.",
+    "Ratapihalla 3 junaa ja Koulun pihalla 5 lasta.",
+    "Elinkaaren 3 vaihetta käytiin läpi.",
+    "Kauppatorilla 9–12 on neuvontapiste.",
+    "Yrityksen Y-tunnus 0112038-9 on julkinen.",
+    "Tili FI49 5000 9420 0287 30, viite 00 1234 5678.",
 ]
 
 
