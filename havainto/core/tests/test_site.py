@@ -139,7 +139,5 @@ def test_audit_events_cannot_be_changed_or_deleted(org: Any) -> None:
 
 
 def test_oversized_request_gets_a_friendly_400(org: Any) -> None:
-    response = Client().post(
-        "/o/alpha/report/", {"description": "x" * 1_100_000}
-    )
+    response = Client().post("/o/alpha/report/", {"description": "x" * 1_100_000})
     assert response.status_code == 400
