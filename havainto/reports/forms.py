@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from havainto.accounts.access import reporter_membership
 from havainto.accounts.models import Organisation
+from havainto.core.i18n import active_language
 from havainto.lib.pii import Finding, find_personal_data
 from havainto.lib.text import UnacceptableText, excerpt, normalise
 from havainto.reports.models import (
@@ -232,7 +233,9 @@ class ReportForm(forms.Form):
         self.fields["unit"].queryset = organisation.units.filter(hidden=False)
         languages = list(organisation.languages or ["fi"])
         self.fields["language"].choices = [(code, LANGUAGE_NAMES[code]) for code in languages]
-        self.fields["language"].initial = languages[0]
+        # The report's language defaults to the interface language when the organisation offers it.
+        ui_language = active_language()
+        self.fields["language"].initial = ui_language if ui_language in languages else languages[0]
         if not user.is_authenticated:
             # Without an account there is nobody to name: the report is anonymous.
             del self.fields["identity"]

@@ -141,3 +141,11 @@ def test_audit_events_cannot_be_changed_or_deleted(org: Any) -> None:
 def test_oversized_request_gets_a_friendly_400(org: Any) -> None:
     response = Client().post("/o/alpha/report/", {"description": "x" * 1_100_000})
     assert response.status_code == 400
+
+
+def test_the_stylesheet_and_scripts_are_served() -> None:
+    for path in ["/static/css/havainto.css", "/static/js/report-form.js"]:
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content)
+        response.close()
