@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "havainto.audit",
     "havainto.reports",
     "havainto.coding",
+    "havainto.analysis",
     "havainto.publishing",
     "havainto.api",
 ]

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("havainto.reports.urls")),
     path("", include("havainto.publishing.urls")),
     path("", include("havainto.accounts.settings_urls")),
+    path("", include("havainto.coding.urls")),
+    path("", include("havainto.analysis.urls")),
     path("accounts/", include("havainto.accounts.urls")),
     path("api/v1/", include("havainto.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
