@@ -54,6 +54,10 @@ serve: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
+# Text-intelligence evaluation on ../shared/eval (development data; not needed to run the product).
+eval: install
+	$(BIN)/python scripts/eval.py
+
 lint: install
 	$(BIN)/ruff check havainto
 	$(BIN)/ruff format --check havainto
