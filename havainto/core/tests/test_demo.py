@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -78,7 +79,10 @@ def test_demo__users_for_every_role_in_each_organisation(demo_output: str) -> No
         assert reporter is not None
         assert reporter.municipality and reporter.service_line and reporter.unit
         assert reporter.reporter_role == "social_worker"
-        assert client.login(username=f"{slug}-coordinator", password=DEMO_PASSWORD)
+        # django-axes needs the request that a login comes with.
+        assert client.login(
+            request=HttpRequest(), username=f"{slug}-coordinator", password=DEMO_PASSWORD
+        )
         assert f"{slug}-coordinator" in demo_output
     superuser = get_user_model().objects.get(username=SUPERUSER)
     assert superuser.is_superuser and superuser.is_staff
