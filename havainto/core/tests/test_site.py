@@ -149,3 +149,11 @@ def test_the_stylesheet_and_scripts_are_served() -> None:
         assert response.status_code == 200, path
         assert b"".join(response.streaming_content)
         response.close()
+
+
+def test_readyz_is_503_while_a_migration_is_pending(monkeypatch: Any) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
