@@ -227,6 +227,16 @@ class Report(models.Model):
     submission_key = models.CharField(max_length=100, unique=True)
     request_fingerprint = models.CharField(max_length=64)
     version = models.PositiveIntegerField(default=1)
+    # Handling (part 2): who handles the report now. Indexed with the inbox order below.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -234,7 +244,14 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-submitted_on", "-id"]
-        indexes = [models.Index(fields=["organisation", "status", "-submitted_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-submitted_on"]),
+            # The inbox's keyset pages: (submitted_on, id) within an organisation, a unit
+            # (handlers) or an assignee ("assigned to me"). See coding/forms.py.
+            models.Index(fields=["organisation", "-submitted_on", "-id"], name="report_inbox_org"),
+            models.Index(fields=["unit", "-submitted_on", "-id"], name="report_inbox_unit"),
+            models.Index(fields=["assignee", "-submitted_on", "-id"], name="report_inbox_assignee"),
+        ]
 
     def __str__(self) -> str:
         return self.title

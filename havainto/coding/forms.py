@@ -1,0 +1,589 @@
+"""Forms of the handling workspace, and the inbox's queries (filters and keyset pages).
+
+How the inbox stays fast with a million reports
+-----------------------------------------------
+- Pages are keyset ("seek") pages on (submitted_on, id): the next page is the rows *after*
+  the last row shown, `submitted_on <= d AND (submitted_on < d OR id < i)` with
+  `ORDER BY submitted_on DESC, id DESC LIMIT n+1`. The first conjunct is an index range
+  condition, so PostgreSQL starts reading the index at the cursor instead of counting past
+  OFFSET rows; page 10 000 costs what page 1 costs.
+- The composite indexes (organisation, submitted_on, id), (unit, submitted_on, id) and
+  (assignee, submitted_on, id) on reports_report (reports migration 0002) match the three
+  ways into the inbox: a coordinator's organisation, a handler's units, "assigned to me".
+  (organisation, status, submitted_on) serves the status filter.
+- No COUNT(*) over the filtered set: one extra row tells whether there is a next page ("more"
+  links). The only count is "new since the last visit", `id > watermark`, which reads the
+  newest end of the primary key and stops at NEW_CAP.
+- The list does not load the long text columns (defer), and it joins only the small
+  vocabularies it shows (select_related).
+- Selective filters on many-to-many vocabularies and the free-text icontains still filter
+  rows along the index; the free text moves to havainto.analysis.search (full-text index)
+  through filter_text() alone.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from havainto.accounts.forms import AccessibleFormMixin, clean_text, lang_widget
+from havainto.accounts.models import Organisation, Role
+from havainto.coding.models import Theme, WorkflowState
+from havainto.core.i18n import CONTENT_LANGUAGES
+from havainto.reports.forms import NamedChoiceField, VocabularyChoiceField
+from havainto.reports.models import TEXT_MAX, Report, VocabularyEntry, VocabularyKind
+
+PAGE_SIZE = 50
+NEW_CAP = 999
+QUERY_MAX = 2_000
+REASON_MAX = 2_000
+NOTE_MAX = 4_000
+
+# The inbox list never needs the long texts.
+LONG_TEXT_FIELDS = ("description", "causes", "service_effects", "proposal", "extra_answers")
+
+
+def filter_text(queryset: QuerySet[Report], q: str) -> QuerySet[Report]:
+    """The inbox's free-text filter. A plain icontains for now; to be switched to
+    havainto.analysis.search.search() (full text, lemmas) in this one place."""
+    return queryset.filter(Q(title__icontains=q) | Q(description__icontains=q))
+
+
+class WorkspaceFormMixin(AccessibleFormMixin):
+    """AccessibleFormMixin for forms with a prefix (several forms on one page): the
+    described-by ids follow the fields' own ids, as includes/field.html writes them."""
+
+    def annotate_aria(self) -> None:
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id  # type: ignore[index]
+            describedby = []
+            if field.help_text:
+                describedby.append(f"{auto_id}_helptext")
+            if self.is_bound and name in self.errors:
+                describedby.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if describedby:
+                field.widget.attrs["aria-describedby"] = " ".join(describedby)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+
+# --- Keyset pages --------------------------------------------------------------------------
+
+
+Cursor = tuple[datetime.date, int]
+
+
+def encode_cursor(report: Report) -> str:
+    return f"{report.submitted_on.isoformat()}_{report.pk}"
+
+
+def decode_cursor(value: str | None) -> Cursor | None:
+    if not value:
+        return None
+    day, _sep, pk = value.partition("_")
+    try:
+        return datetime.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def _beyond(cursor: Cursor, *, greater: bool) -> Q:
+    """Rows after the cursor in (submitted_on, id) order, written so that the date bound is
+    an index range condition: d <= x AND (d < x OR id < i), not (d < x) OR (...)."""
+    day, pk = cursor
+    if greater:
+        return Q(submitted_on__gte=day) & (Q(submitted_on__gt=day) | Q(id__gt=pk))
+    return Q(submitted_on__lte=day) & (Q(submitted_on__lt=day) | Q(id__lt=pk))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Report]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def keyset_page(
+    queryset: QuerySet[Report],
+    *,
+    newest_first: bool = True,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of the queryset in (submitted_on, id) order, after or before a cursor."""
+    desc = ("-submitted_on", "-id")
+    asc = ("submitted_on", "id")
+    forward_order, backward_order = (desc, asc) if newest_first else (asc, desc)
+    after_cursor, before_cursor = decode_cursor(after), decode_cursor(before)
+    if before_cursor is not None:
+        rows = list(
+            queryset.filter(_beyond(before_cursor, greater=newest_first)).order_by(*backward_order)[
+                : size + 1
+            ]
+        )
+        has_previous = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(
+            rows=rows,
+            next_cursor=encode_cursor(rows[-1]) if rows else None,
+            previous_cursor=encode_cursor(rows[0]) if rows and has_previous else None,
+        )
+    if after_cursor is not None:
+        queryset = queryset.filter(_beyond(after_cursor, greater=not newest_first))
+    rows = list(queryset.order_by(*forward_order)[: size + 1])
+    has_next = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1]) if rows and has_next else None,
+        previous_cursor=encode_cursor(rows[0]) if rows and after_cursor is not None else None,
+    )
+
+
+# --- The inbox filters -----------------------------------------------------------------
+
+
+class LabelledChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "label", None) or getattr(obj, "name", obj))
+
+
+def person_name(user: AbstractBaseUser) -> str:
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_name(obj)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+FILTER_NAMES = (
+    "date_from",
+    "date_to",
+    "municipality",
+    "service_line",
+    "unit",
+    "observation_type",
+    "theme",
+    "status",
+    "support_need",
+    "sector",
+    "client_group",
+    "assigned",
+    "new",
+    "q",
+    "sort",
+)
+
+
+class InboxFilterForm(AccessibleFormMixin, forms.Form):
+    q = forms.CharField(label=_("Words in the title or description"), required=False)
+    date_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Received until"), required=False, widget=DateInput())
+    municipality = NamedChoiceField(
+        label=_("Municipality"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    service_line = NamedChoiceField(
+        label=_("Service line"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    unit = NamedChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"))
+    observation_type = VocabularyChoiceField(
+        label=_("Type of observation"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    theme = LabelledChoiceField(
+        label=_("Theme"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    support_need = VocabularyChoiceField(
+        label=_("Support need (SHL 11 §)"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    sector = VocabularyChoiceField(
+        label=_("Sector"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
+    )
+    client_group = VocabularyChoiceField(
+        label=_("Client group"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone or no one")), ("me", _("Me")), ("none", _("No one"))],
+    )
+    new = forms.BooleanField(label=_("Only new since my last visit"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Newest first")), ("oldest", _("Oldest first"))],
+    )
+
+    def __init__(
+        self,
+        data: QueryDict | None,
+        *,
+        organisation: Organisation,
+        states: list[WorkflowState],
+    ) -> None:
+        super().__init__(data)
+        vocabulary = VocabularyEntry.objects.filter(organisation=organisation)
+        fields = self.fields
+        fields["municipality"].queryset = organisation.municipalities.all()
+        fields["service_line"].queryset = organisation.service_lines.all()
+        fields["unit"].queryset = organisation.units.all()
+        fields["theme"].queryset = Theme.objects.filter(organisation=organisation)
+        for name, kind in (
+            ("observation_type", VocabularyKind.OBSERVATION_TYPE),
+            ("support_need", VocabularyKind.SUPPORT_NEED),
+            ("sector", VocabularyKind.SECTOR),
+            ("client_group", VocabularyKind.CLIENT_GROUP),
+        ):
+            fields[name].queryset = vocabulary.filter(kind=kind)
+        fields["status"].choices = [("", _("All"))] + [(s.code, s.label) for s in states]
+
+    def clean_q(self) -> str:
+        return clean_text(self.cleaned_data.get("q"), short=True)[:200]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def apply(
+        self, reports: QuerySet[Report], *, user: AbstractBaseUser, seen_up_to: int
+    ) -> QuerySet[Report]:
+        """The reports that pass the (valid) filters."""
+        c = self.cleaned_data
+        if c.get("date_from"):
+            reports = reports.filter(submitted_on__gte=c["date_from"])
+        if c.get("date_to"):
+            reports = reports.filter(submitted_on__lte=c["date_to"])
+        for name in ("municipality", "service_line", "unit", "observation_type", "status"):
+            if c.get(name):
+                reports = reports.filter(**{name: c[name]})
+        for name, relation in (
+            ("support_need", "support_needs"),
+            ("sector", "sectors"),
+            ("client_group", "client_groups"),
+        ):
+            if c.get(name):
+                reports = reports.filter(**{relation: c[name]})
+        if c.get("theme"):
+            reports = reports.filter(report_themes__theme=c["theme"])
+        if c.get("assigned") == "me":
+            reports = reports.filter(assignee=user)
+        elif c.get("assigned") == "none":
+            reports = reports.filter(assignee__isnull=True)
+        if c.get("new"):
+            reports = reports.filter(id__gt=seen_up_to)
+        if c.get("q"):
+            reports = filter_text(reports, c["q"])
+        return reports
+
+    @property
+    def newest_first(self) -> bool:
+        return not (self.is_valid() and self.cleaned_data.get("sort") == "oldest")
+
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in FILTER_NAMES if name != "sort")
+
+
+def clean_query(data: QueryDict | dict[str, Any]) -> str:
+    """The inbox filters of a query string, re-encoded (no cursors, nothing unknown)."""
+    pairs = []
+    for name in FILTER_NAMES:
+        value = data.get(name)
+        if value:
+            pairs.append((name, str(value)[:200]))
+    return urlencode(pairs)[:QUERY_MAX]
+
+
+class SavedViewForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=QUERY_MAX)
+
+    def clean_name(self) -> str:
+        value = clean_text(self.cleaned_data.get("name"), short=True)
+        if not value:
+            raise forms.ValidationError(_("Give the view a name."), code="required")
+        return value
+
+    def clean_query(self) -> str:
+        return clean_query(QueryDict(self.cleaned_data.get("query") or ""))
+
+
+# --- Handling a report -------------------------------------------------------------------
+
+
+class VersionedForm(WorkspaceFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TemplateSelect(forms.Select):
+    """A select whose options carry the message template of their state, for workspace.js
+    to fill the message box with (the server uses the template too when it is left empty)."""
+
+    def __init__(self, templates: dict[str, str]) -> None:
+        super().__init__()
+        self.templates = templates
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.templates:
+            option["attrs"]["data-template"] = self.templates[str(value)]
+        return option
+
+
+class StateChangeForm(VersionedForm):
+    prefix = "state"
+
+    to_status = forms.ChoiceField(label=_("New state"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the state changes. For the handlers only."),
+    )
+    notify_reporter = forms.BooleanField(
+        label=_("Show the change and the message to the reporter"), required=False, initial=True
+    )
+    message = forms.CharField(
+        label=_("Message to the reporter"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Filled in from the template of the new state; edit it as needed. Left empty, "
+            "the template is sent."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, report: Report, states: list[WorkflowState], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {s.code: s.template_in(report.language) for s in states}
+        field = self.fields["to_status"]
+        field.choices = [(s.code, s.label) for s in states if s.code != report.status]
+        field.widget = TemplateSelect(self.templates)
+        field.widget.choices = field.choices
+        # Who reads the message: it is written in the language of the report.
+        self.fields["message"].widget.attrs["lang"] = report.language
+
+    def clean_reason(self) -> str:
+        value = clean_text(self.cleaned_data.get("reason"), short=False)
+        if not value:
+            raise forms.ValidationError(_("Say why the state changes."), code="required")
+        return value
+
+    def clean_message(self) -> str:
+        return clean_text(self.cleaned_data.get("message"), short=False)
+
+
+class AssignForm(VersionedForm):
+    prefix = "assign"
+
+    assignee = PersonChoiceField(
+        label=_("Handler"), queryset=None, required=False, empty_label=_("No one")
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__organisation=organisation,
+                memberships__role__in=[Role.HANDLER, Role.COORDINATOR],
+                is_active=True,
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class ThemesForm(VersionedForm):
+    prefix = "themes"
+
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["themes"]
+        field.queryset = Theme.objects.filter(organisation=organisation, hidden=False)
+        field.label_from_instance = lambda theme: theme.label
+
+
+class NoteForm(WorkspaceFormMixin, forms.Form):
+    prefix = "note"
+
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by the handlers only, never by the reporter."),
+    )
+
+    def clean_text(self) -> str:
+        value = clean_text(self.cleaned_data.get("text"), short=False)
+        if not value:
+            raise forms.ValidationError(_("Write the note."), code="required")
+        return value
+
+
+class MessageForm(WorkspaceFormMixin, forms.Form):
+    prefix = "answer"
+
+    message = forms.CharField(
+        label=_("Answer to the reporter"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the receipt page and e-mailed to a reporter who asked for it."),
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].widget.attrs["lang"] = report.language
+
+    def clean_message(self) -> str:
+        value = clean_text(self.cleaned_data.get("message"), short=False)
+        if not value:
+            raise forms.ValidationError(_("Write the answer."), code="required")
+        return value
+
+
+# --- Workflow settings -------------------------------------------------------------------
+
+LANGUAGE_LABELS = {"fi": _("in Finnish"), "sv": _("in Swedish"), "en": _("in English")}
+
+
+class WorkflowStateForm(AccessibleFormMixin, forms.Form):
+    label_fi = forms.CharField(label=_("Name in Finnish"), max_length=100, widget=lang_widget("fi"))
+    label_sv = forms.CharField(
+        label=_("Name in Swedish"), max_length=100, required=False, widget=lang_widget("sv")
+    )
+    label_en = forms.CharField(
+        label=_("Name in English"), max_length=100, required=False, widget=lang_widget("en")
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=9999)
+    is_final = forms.BooleanField(label=_("Final state: handling has ended"), required=False)
+    template_fi = forms.CharField(
+        label=_("Message to the reporter in Finnish"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=lang_widget("fi", textarea=True),
+    )
+    template_sv = forms.CharField(
+        label=_("Message to the reporter in Swedish"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=lang_widget("sv", textarea=True),
+    )
+    template_en = forms.CharField(
+        label=_("Message to the reporter in English"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=lang_widget("en", textarea=True),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for lang in CONTENT_LANGUAGES:
+            for prefix, short in (("label", True), ("template", False)):
+                name = f"{prefix}_{lang}"
+                if name in cleaned:
+                    try:
+                        cleaned[name] = clean_text(cleaned[name], short=short)
+                    except forms.ValidationError as error:
+                        self.add_error(name, error)
+        if "label_fi" in cleaned and not cleaned["label_fi"]:
+            self.add_error("label_fi", _("Give the Finnish name."))
+        return cleaned
+
+
+class NewWorkflowStateForm(WorkflowStateForm):
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=30,
+        help_text=_("Stored with the reports in this state and never changed afterwards."),
+    )
+    field_order = ["code"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if WorkflowState.objects.filter(organisation=self.organisation, code=code).exists():
+            raise forms.ValidationError(_("A state with this code exists already."))
+        return code
+
+
+# --- The audit log -----------------------------------------------------------------------
+
+
+class AuditFilterForm(AccessibleFormMixin, forms.Form):
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=60,
+        help_text=_("For example report.viewed, or report. for every action on reports."),
+    )
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=40)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def apply(self, events: QuerySet[Any]) -> QuerySet[Any]:
+        c = self.cleaned_data
+        if c.get("action"):
+            events = events.filter(action__startswith=c["action"])
+        if c.get("user"):
+            events = events.filter(actor__username=c["user"])
+        if c.get("object_id"):
+            events = events.filter(object_id=c["object_id"])
+        if c.get("date_from"):
+            events = events.filter(created_at__date__gte=c["date_from"])
+        if c.get("date_to"):
+            events = events.filter(created_at__date__lte=c["date_to"])
+        return events
