@@ -13,4 +13,8 @@ def site(request: HttpRequest) -> dict[str, object]:
         "my_organisations": organisations,
         # For the "Settings" link; has_role reads the roles cached on the user.
         "admin_organisations": [o for o in organisations if has_role(user, o, [Role.ADMIN])],
+        # For the "Inbox" link: those who handle reports.
+        "workspace_organisations": [
+            o for o in organisations if has_role(user, o, [Role.HANDLER, Role.COORDINATOR])
+        ],
     }
