@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from havainto.analysis import views
 
 app_name = "analysis"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("o/<slug:slug>/search/", views.search_page, name="search"),
+]

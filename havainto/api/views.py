@@ -38,7 +38,9 @@ TEXT_FIELDS = {
     "organisation",
 }
 LIST_FIELDS = {"client_groups", "support_needs", "sectors"}
-BOOL_FIELDS = {"wants_feedback", "confirm_no_client_data"}
+# confirm_names: the reporter confirms that the names the privacy guard found are not clients'
+# (staff, public figures); name findings then no longer block. Other findings always block.
+BOOL_FIELDS = {"wants_feedback", "confirm_no_client_data", "confirm_names"}
 KNOWN_FIELDS = TEXT_FIELDS | LIST_FIELDS | BOOL_FIELDS | {"contact", "unit", "extra"}
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
 
@@ -143,15 +145,22 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = ReportForm(data, organisation=organisation, user=user, prefill=False)
     if not form.is_valid():
         if form.only_personal_data_errors:
-            # Offsets into the strings as they were sent, not as we normalised them.
+            # Offsets into the strings as they were sent, not as we normalised them. Names are
+            # listed only while unconfirmed; when they are all that is left, the client may
+            # send again with "confirm_names": true.
             findings = {
                 name: [
                     {"kind": f.kind, "start": f.start, "end": f.end}
-                    for f in find_personal_data(str(body.get(name, "")))
+                    for f in find_personal_data(str(body.get(name, "")), kinds=form.blocking_kinds)
                 ]
                 for name in form.pii_findings
             }
-            return _error(422, _messages(form), personal_data=findings)
+            return _error(
+                422,
+                _messages(form),
+                personal_data=findings,
+                names_confirmable=form.only_name_warnings,
+            )
         return _error(400, _messages(form))
     extra = {
         k[len("extra_") :]: v

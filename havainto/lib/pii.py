@@ -1,41 +1,69 @@
 """Privacy guard: find client-identifying data in free text before a report is stored.
 
-:func:`find_personal_data` returns :class:`Finding` objects for four kinds of identifiers:
+:func:`find_personal_data` returns :class:`Finding` objects of six kinds:
 
 ``hetu``
     Finnish personal identity codes (``DDMMYYCNNNK``, every century marker incl. the 2023
     ones). A valid code is ``high``; a code-shaped string with a plausible date but a wrong
     check character, an impossible date or an individual number outside 002–899 is ``medium``.
+    Sloppy spellings are found too: a space around the marker or before the check character
+    ("131052 -308T", "131052-308 T"), an en dash or minus sign as the marker, a lower-case
+    check character; these are ``high`` when the check character is right, and with a wrong
+    one only after a word such as "hetu" or "henkilötunnus". A code without its check character
+    ("hetu 131052-308") is ``medium`` after such a word.
 ``phone``
     Finnish phone numbers: mobile (04x, 050), landline area codes (02 … 09, 013 … 019),
     service/corporate numbers (0800, 020, 0295, 010, …) and the international forms
     (+358 / 00358, with or without the leading 0, ``+358 (0)40 …``), grouped with spaces or
-    hyphens, or with the area code in parentheses ("(09) 310 1234").
+    hyphens, or with the area code in parentheses ("(09) 310 1234"). Numbers of other countries
+    with their + prefix ("+46 70 123 45 67") are ``medium``.
 ``email``
-    E-mail addresses (also the "nimi(at)example.fi" spelling, as ``medium``).
+    E-mail addresses (also the "nimi(at)example.fi" and "etunimi.sukunimi at example.fi"
+    spellings, as ``medium``).
 ``address``
     A street name with a Finnish (inflected: "Hämeentielle", "Kotikadulla") or Swedish
-    ("Storgatan", "Strandvägen") street-type ending followed by a house number, an optional
+    ("Storgatan", "Strandvägen") street-type ending followed by a house number (not by a counted
+    noun: "Ratapihalla 3 junaa"; a verb is fine: "Kirkkokadulla 3 valittaa"), an optional
     staircase letter / apartment ("3 A 12", "5 as. 5", "12 lgh 1102"), a P.O. box and a
     postcode + town directly after it ("Kotikatu 5, 20100 Turku").
+``other_id``
+    Other identifiers: a number after a word that names it as a client's identifier
+    ("asiakasnumero 1234567", "asiakasnro VN-2025-0831", "Klientnummer 5512087",
+    "vakuutusnumero …", "Kela-numero …"), Finnish licence plates ("ABC-123"; two letters or
+    one digit only next to a word such as "auto" or "rekisterinumero") and bank account
+    numbers in IBAN form ("FI21 1234 5600 0007 85"; ``high`` when the check digits are right).
+``name``
+    People's names, found with Voikko by :mod:`havainto.lib.names` (``high`` for first name +
+    surname, ``medium`` for an unambiguous single name, ``low`` for context-based guesses).
+    Names are a *warning* (:data:`WARNING_KINDS`): the reporter may confirm that they are not
+    clients. All other kinds block (:data:`BLOCKING_KINDS`).
 
-The detector is deliberately rule based and uses only the standard library, so the rules can
-be read, reviewed and tested. Offsets are Python ``str`` offsets, ``end`` exclusive.
+The detector is deliberately rule based, so the rules can be read, reviewed and tested.
+Offsets are Python ``str`` offsets, ``end`` exclusive.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from havainto.lib.hetu import HETU_SHAPE, is_valid_hetu
+from havainto.lib.hetu import HETU_SHAPE, birth_date, is_valid_hetu
+from havainto.lib.names import find_names, word_classes
 
 HIGH = "high"
 MEDIUM = "medium"
+LOW = "low"
+
+#: Kinds that stop a report from being stored.
+BLOCKING_KINDS: frozenset[str] = frozenset({"hetu", "phone", "email", "address", "other_id"})
+#: Kinds that are shown as a warning the reporter may override ("these are not clients").
+WARNING_KINDS: frozenset[str] = frozenset({"name"})
+KINDS: frozenset[str] = BLOCKING_KINDS | WARNING_KINDS
 
 # When two candidates overlap, the kind listed first wins.
-_PRIORITY = {"hetu": 0, "email": 1, "phone": 2, "address": 3}
+_PRIORITY = {"hetu": 0, "email": 1, "other_id": 2, "phone": 3, "address": 4, "name": 5}
 
 
 @dataclass(frozen=True)
@@ -99,6 +127,16 @@ _PARTITIVE_AFTER = re.compile(
 )
 
 
+def _counted_after(text: str, pos: int) -> bool:
+    """A partitive noun after a number ("Ratapihalla 3 junaa"), not a verb ("… 3 valittaa")."""
+    m = _PARTITIVE_AFTER.match(text, pos)
+    if m is None:
+        return False
+    classes = word_classes(m.group().strip(" \u00a0"))
+    # Without Voikko (no readings) the ending alone decides, as before.
+    return not classes or any(case == "osanto" for _cls, case in classes)
+
+
 def _is_quantity_at(text: str, pos: int) -> bool:
     """True if the text right after a number (at ``pos``) says it is an amount, not an id."""
     return _QUANTITY_AFTER.match(text, pos) is not None
@@ -124,12 +162,79 @@ def _hetu_confidence(code: str) -> str | None:
     return HIGH if is_valid_hetu(code) else MEDIUM
 
 
+# Sloppy spellings: a space (at most two in all) around the marker or before the check
+# character, dashes other than the hyphen-minus, lower-case letters. Also the code without
+# its check character. Found by this wider pattern and judged in _loose_hetu.
+_DASHES = "\u2010\u2011\u2012\u2013\u2212"
+_HETU_LOOSE = re.compile(
+    rf"""
+    (?<![\w+\-{_DASHES}])
+    (?P<ddmmyy>\d{{6}})
+    (?P<s1>[ \u00a0]?)
+    (?P<marker>[-+A-FU-Ya-fu-y{_DASHES}])
+    (?P<s2>[ \u00a0]?)
+    (?P<nnn>\d{{3}})
+    (?:(?P<s3>[ \u00a0]?)(?P<check>[0-9A-Ya-y]))?
+    (?![\w\-{_DASHES}]|[.,]\d)
+    """,
+    re.VERBOSE,
+)
+
+# Words that say an identity code follows ("hetu", "henkilötunnus", "personbeteckning").
+_HETU_CONTEXT = re.compile(
+    r"(?i:hetu|henkilötunnu|henkilötunnus|sotu|syntymätunnu|tunnu|tunnus|personbeteckning|"
+    r"personnummer|social security|identity code)[\w:]*[\s:=(]*$"
+)
+
+
+def _hetu_context_before(text: str, start: int) -> bool:
+    return _HETU_CONTEXT.search(text[max(0, start - 40) : start]) is not None
+
+
+def _loose_hetu(text: str, m: re.Match[str]) -> Finding | None:
+    """A hetu written with extra spaces, another dash, lower case or no check character."""
+    marker = m["marker"]
+    marker = "-" if marker in _DASHES else marker.upper()
+    spaces = len(m["s1"]) + len(m["s2"]) + len(m["s3"] or "")
+    if spaces > 2 or (m["s3"] and (m["s1"] or m["s2"])):
+        return None
+    if birth_date(m["ddmmyy"], marker) is None and not _date_like(m["ddmmyy"]):
+        return None
+    if m["check"] is None:
+        # "hetu 131052-308": the check character is missing; only after a hetu word.
+        if spaces or not _hetu_context_before(text, m.start()):
+            return None
+        return Finding("hetu", m.start(), m.end(), MEDIUM)
+    if _is_quantity_at(text, m.end()):
+        return None  # "120500 - 1500 €" is a sum
+    code = m["ddmmyy"] + marker + m["nnn"] + m["check"].upper()
+    if is_valid_hetu(code):
+        return Finding("hetu", m.start(), m.end(), HIGH)
+    if _hetu_context_before(text, m.start()) and _hetu_confidence(code) is not None:
+        return Finding("hetu", m.start(), m.end(), MEDIUM)
+    return None
+
+
+def _date_like(ddmmyy: str) -> bool:
+    return 1 <= int(ddmmyy[0:2]) <= 31 and 1 <= int(ddmmyy[2:4]) <= 12
+
+
 def _find_hetus(text: str) -> list[Finding]:
     found = []
+    exact: set[int] = set()
     for m in _HETU.finditer(text):
         confidence = _hetu_confidence(m.group())
+        if confidence == MEDIUM and _is_quantity_at(text, m.end()):
+            continue  # "150524-1000 euroa" is a sum after a date-like number, not a code
         if confidence is not None:
             found.append(Finding("hetu", m.start(), m.end(), confidence))
+            exact.add(m.start())
+    for m in _HETU_LOOSE.finditer(text):
+        if m.start() in exact:
+            continue
+        finding = _loose_hetu(text, m)
+        if finding is not None:
+            found.append(finding)
     return found
 
 
@@ -239,6 +344,27 @@ def _phone_at(
     return None
 
 
+# Numbers of other countries: "+46 70 123 45 67", "+7 921 123 45 67", "+44 20 7946 0958".
+_FOREIGN_PHONE = re.compile(
+    rf"""
+    (?<![\w+])
+    \+(?!358)[1-9]\d{{0,2}}
+    (?:[{_SPACE}-]?\(0\))?
+    (?:[{_SPACE}-]?\d{{1,5}}){{2,6}}
+    """,
+    re.VERBOSE,
+)
+
+
+def _find_foreign_phones(text: str) -> list[Finding]:
+    found = []
+    for m in _FOREIGN_PHONE.finditer(text):
+        digits = sum(c.isdigit() for c in m.group())
+        if 9 <= digits <= 15 and _phone_end_ok(text, m.end()):
+            found.append(Finding("phone", m.start(), m.end(), MEDIUM))
+    return found
+
+
 def _phone_end_ok(text: str, end: int) -> bool:
     """A phone number must not run into a word, a decimal or a quantity ("0 600 000 €")."""
     if re.match(r"[\w@]|[.,]\d", text[end : end + 2]):
@@ -265,11 +391,27 @@ _EMAIL = re.compile(
 )
 
 
+# "etunimi.sukunimi at kunta.fi": spelt out with spaces; only with a dotted local part, so
+# that ordinary English ("meet at noon") never matches.
+_EMAIL_SPELT = re.compile(
+    r"""
+    (?<![\w.+%-])
+    [\w+%-]+(?:\.[\w+%-]+)+
+    [ \u00a0]+(?i:at|ät|miuku)[ \u00a0]+
+    [\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+
+
 def _find_emails(text: str) -> list[Finding]:
-    return [
+    found = [
         Finding("email", m.start(), m.end(), HIGH if m["at"] == "@" else MEDIUM)
         for m in _EMAIL.finditer(text)
     ]
+    found += [Finding("email", m.start(), m.end(), MEDIUM) for m in _EMAIL_SPELT.finditer(text)]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,6 +446,16 @@ _FI_STREET_FORMS = [
         "kaarto kaarron kaarrolla kaarrolle kaarrolta",
         "lenkki lenkin lenkillä lenkille lenkiltä",
         "kierto kierron kierrolla kierrolle kierrolta",
+        "ahde ahteen ahteella ahteelle ahteelta",
+        "mutka mutkan mutkalla mutkalle mutkalta mutkassa",
+        "kumpu kummun kummulla kummulle kummulta",
+        "sola solan solalla solalle solalta solassa",
+        "kenttä kentän kentällä kentälle kentältä",
+        "niitty niityn niityllä niitylle niityltä",
+        "vainio vainion vainiolla vainiolle vainiolta",
+        "lehto lehdon lehdossa lehtoon lehdosta",
+        "harju harjun harjulla harjulle harjulta",
+        "nummi nummen nummella nummelle nummelta",
     )
     for form in line.split()
 ]
@@ -314,6 +466,7 @@ _SV_STREET_FORMS = [
     for line in (
         "vägen gatan gata gränd gränden stigen backen torget allén allé alléen",
         "kajen kaj strand stranden slingan bågen kroken leden esplanaden promenaden",
+        "väg stig torg backe",
     )
     for form in line.split()
 ]
@@ -404,7 +557,7 @@ def _find_addresses(text: str) -> list[Finding]:
         if re.match(r"[.,:/]\d|-\w", after_number):
             continue
         detailed = m["unit"] or m["tail"] or m["postal"]
-        if not detailed and (_is_quantity_at(text, end) or _PARTITIVE_AFTER.match(text, end)):
+        if not detailed and (_is_quantity_at(text, end) or _counted_after(text, end)):
             continue
         if not detailed and re.search(r"\d[–-]", m["number"]):
             continue  # a bare range is more often a time ("Torilla 9–12") than "Kotikatu 3–5"
@@ -417,6 +570,124 @@ def _find_addresses(text: str) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------
+# other_id
+# ---------------------------------------------------------------------------------------------
+
+# Words that name a client's identifier, with any inflection of the last part: "asiakasnumero",
+# "asiakasnumerolla", "asiakasnro", "as.nro", "Kela-numero", "vakuutusnumeron", "kundnummer",
+# "klientnumret", "customer number", "client ID". The last part is searched for first
+# (_ID_KEY), the first part then checked right before it (_ID_OWNER): much faster than one
+# pattern with every combination.
+_ID_KEY = re.compile(
+    r"""
+    (?i:numero|nro|nr|nummer|numret|number|no|tunnus|tunniste|id)
+    [a-zäöå]{0,6}\.?(?![\w])
+    (?P<sep>[ \u00a0]*(?:[:#=]|on|oli|olisi|är|var|is|was)?[ \u00a0]*)
+    """,
+    re.VERBOSE,
+)
+_ID_OWNER = re.compile(
+    r"""
+    (?<![\w])
+    (?i:asiakas|asiakkuus|asiakkaan|potilas|potilaan|jäsen|vakuutus|vakuutuksen|kela|
+        kela-kortin|opiskelija|oppilas|sopimus|laina|tili|henkilökortin|ajokortin|passin|
+        ajokortti|passi|rekisteri|rek|kund|klient|patient|medlems|försäkrings|avtals|lån|
+        konto|elev|studerande|registrerings|register|reg|customer|client|member|patient|
+        insurance|account|student|licen[cs]e|registration|lasku|laskun|viite|faktura|
+        invoice|reference|referens|hakemus|hakemuksen|ärende|case|as)
+    [.\s-]?$
+    """,
+    re.VERBOSE,
+)
+# The identifier itself: letters, digits and inner separators, with at least four digits in
+# all ("5512087", "VN-2025-0831", "123 456 789").
+_ID_VALUE = re.compile(
+    r"""
+    (?P<value>
+        (?:[A-ZÅÄÖ]{1,4}[-/]?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
+        (?:[ \u00a0]\d{3,5}(?![\w]))*
+    )
+    (?![\w]|[.,]\d)
+    """,
+    re.VERBOSE,
+)
+
+# Finnish licence plates: 2–3 letters, a hyphen, 1–3 digits ("ABC-123", "MNB-71", "AB-12").
+_PLATE = re.compile(
+    r"(?<![\w\-/.])(?P<letters>[A-ZÅÄÖ]{2,3})-(?P<digits>[1-9]\d{0,2})(?![\w\-/§%]|[.,:]\d)"
+)
+# Letter groups that are far more often an abbreviation than a plate: "ICD-10", "PHQ-9",
+# "GAD-7", "WHO-5", "DSM-5", "COP-28", "HPV-16", "EU-27".
+_NOT_PLATE_LETTERS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+        ICD PHQ GAD WHO DSM COP HPV ATC BMI CRP EKG MMR SRQ UKK CDR RAI SHL LSL STM THL KKV
+        TEM OKM EU YK PL HE LA SOS ABC GDP VAT ALV HUS KYS OYS SIS ISO EN SFS IEC ETA MS ATK
+        KHO KKO HAO EIT
+        """,
+    )
+)
+# Words near a plate that say it is one: "auto", "rekisterinumero", "bil", "car".
+_VEHICLE_CONTEXT = re.compile(
+    r"(?i:auto|ajoneuv|pakettiauto|moottoripyör|mopo|rekisteri|rek\.|kilpi|kilven|bil|fordon|"
+    r"registreringsnummer|registernummer|\bcar\b|vehicle|licen[cs]e plate|number plate)"
+)
+
+# IBAN: Finnish (FI + 16 digits) in groups of four, or any IBAN whose check digits are right.
+_IBAN = re.compile(
+    r"""
+    (?<![\w])
+    (?P<iban>
+        [A-Z]{2}\d{2}
+        (?:[ \u00a0]?[A-Z0-9]{4}){2,7}
+        (?:[ \u00a0]?[A-Z0-9]{1,3})?
+    )
+    (?![\w])
+    """,
+    re.VERBOSE,
+)
+
+
+def _iban_valid(iban: str) -> bool:
+    """The ISO 13616 check: move the first four characters to the end, letters to numbers."""
+    compact = re.sub(r"\s", "", iban)
+    moved = compact[4:] + compact[:4]
+    digits = "".join(str(int(c, 36)) for c in moved)
+    return int(digits) % 97 == 1
+
+
+def _find_other_ids(text: str) -> list[Finding]:
+    found: list[Finding] = []
+    for m in _ID_KEY.finditer(text):
+        if not _ID_OWNER.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        v = _ID_VALUE.match(text, m.end())
+        if v is None:
+            continue
+        value = v["value"].rstrip(" \u00a0")
+        if sum(c.isdigit() for c in value) < 4 or _is_quantity_at(text, v.end()):
+            continue
+        found.append(Finding("other_id", v.start(), v.start() + len(value), HIGH))
+    for m in _PLATE.finditer(text):
+        letters, digits = m["letters"], m["digits"]
+        context = _VEHICLE_CONTEXT.search(text[max(0, m.start() - 50) : m.start()])
+        doubtful = letters in _NOT_PLATE_LETTERS or len(letters) == 2 or len(digits) == 1
+        if doubtful and context is None:
+            continue
+        found.append(Finding("other_id", m.start(), m.end(), HIGH if context else MEDIUM))
+    for m in _IBAN.finditer(text):
+        iban = m["iban"]
+        compact = re.sub(r"\s", "", iban)
+        valid = _iban_valid(iban)
+        if iban.startswith("FI") and len(compact) == 18:
+            found.append(Finding("other_id", m.start(), m.end(), HIGH if valid else MEDIUM))
+        elif valid and 15 <= len(compact) <= 34:
+            found.append(Finding("other_id", m.start(), m.end(), HIGH))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
 
@@ -425,14 +696,33 @@ def _start(finding: Finding) -> int:
     return finding.start
 
 
-def find_personal_data(text: str) -> list[Finding]:
+def _name_findings(text: str) -> list[Finding]:
+    return [Finding("name", m.start, m.end, m.confidence) for m in find_names(text)]
+
+
+_FINDERS: dict[str, Callable[[str], list[Finding]]] = {
+    "hetu": _find_hetus,
+    "email": _find_emails,
+    "other_id": _find_other_ids,
+    "phone": lambda text: _find_phones(text) + _find_foreign_phones(text),
+    "address": _find_addresses,
+    "name": _name_findings,
+}
+
+
+def find_personal_data(text: str, *, kinds: Collection[str] | None = None) -> list[Finding]:
     """Return the identifiers in ``text``, sorted by start and never overlapping.
 
-    When candidates of different kinds overlap, hetu beats e-mail beats phone beats address;
-    within a kind the longer candidate wins.
+    When candidates of different kinds overlap, hetu beats e-mail beats other_id beats phone
+    beats address beats name; within a kind the longer candidate wins. ``kinds`` limits the
+    search (e.g. :data:`BLOCKING_KINDS`, which skips the slower name detection); the findings
+    of the other kinds are the same as without the limit.
     """
-    candidates = _find_hetus(text) + _find_emails(text) + _find_phones(text)
-    candidates += _find_addresses(text)
+    wanted = KINDS if kinds is None else frozenset(kinds)
+    candidates: list[Finding] = []
+    for kind, finder in _FINDERS.items():
+        if kind in wanted:
+            candidates += finder(text)
     candidates.sort(key=lambda f: (_PRIORITY[f.kind], -(f.end - f.start), f.start))
     chosen: list[Finding] = []  # kept sorted by start; never overlapping
     for candidate in candidates:
@@ -442,3 +732,34 @@ def find_personal_data(text: str) -> list[Finding]:
         if before_ok and after_ok:
             chosen.insert(at, candidate)
     return chosen
+
+
+def find_blocking_data(text: str) -> list[Finding]:
+    """Only the findings that stop a report from being stored (every kind but ``name``)."""
+    return find_personal_data(text, kinds=BLOCKING_KINDS)
+
+
+def blocking(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings of a blocking kind."""
+    return [f for f in findings if f.kind in BLOCKING_KINDS]
+
+
+def warnings(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings the reporter may confirm (names)."""
+    return [f for f in findings if f.kind in WARNING_KINDS]
+
+
+def redact(
+    text: str, findings: Sequence[Finding], mask: Callable[[Finding], str] | None = None
+) -> str:
+    """``text`` with every finding replaced by ``mask(finding)`` (default "[kind]"), e.g. for
+    the redaction queue. The findings must not overlap (as :func:`find_personal_data` returns)."""
+    mask = mask or (lambda f: f"[{f.kind}]")
+    parts: list[str] = []
+    position = 0
+    for finding in sorted(findings, key=_start):
+        parts.append(text[position : finding.start])
+        parts.append(mask(finding))
+        position = finding.end
+    parts.append(text[position:])
+    return "".join(parts)

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from havainto.accounts.access import reporter_membership
 from havainto.accounts.models import Organisation
 from havainto.core.i18n import active_language
-from havainto.lib.pii import Finding, find_personal_data
+from havainto.lib.pii import BLOCKING_KINDS, KINDS, WARNING_KINDS, Finding, find_personal_data
 from havainto.lib.text import UnacceptableText, excerpt, normalise
 from havainto.reports.models import (
     SHORT_TEXT_MAX,
@@ -34,7 +34,12 @@ PII_MESSAGES = {
     "phone": _("This looks like a phone number"),
     "email": _("This looks like an e-mail address"),
     "address": _("This looks like a street address"),
+    "other_id": _("This looks like a customer number, licence plate or other identifier"),
 }
+
+CONFIRM_NAMES_LABEL = _(
+    "These are not names of clients (e.g. staff or public figures) — send anyway"
+)
 
 
 class VocabularyChoiceField(forms.ModelChoiceField):
@@ -53,6 +58,8 @@ class NamedChoiceField(forms.ModelChoiceField):
 
 
 def pii_error_message(field_text: str, finding: Finding) -> str:
+    if finding.kind in WARNING_KINDS:
+        return name_warning_message(field_text, finding)
     kind = PII_MESSAGES.get(finding.kind, _("This looks like identifying data"))
     return _(
         "%(kind)s at characters %(start)s–%(end)s (“%(excerpt)s”). Remove it: a report "
@@ -62,6 +69,19 @@ def pii_error_message(field_text: str, finding: Finding) -> str:
         "start": finding.start + 1,
         "end": finding.end,
         "excerpt": excerpt(field_text, finding.start, finding.end),
+    }
+
+
+def name_warning_message(field_text: str, finding: Finding) -> str:
+    """The message for a name: a warning the reporter may override with ``confirm_names``."""
+    return _(
+        "This looks like a person's name at characters %(start)s–%(end)s (“%(excerpt)s”). "
+        "If it is a client's name, remove it. If it is not, tick “%(confirm)s” and send again."
+    ) % {
+        "start": finding.start + 1,
+        "end": finding.end,
+        "excerpt": excerpt(field_text, finding.start, finding.end),
+        "confirm": CONFIRM_NAMES_LABEL,
     }
 
 
@@ -197,6 +217,14 @@ class ReportForm(forms.Form):
     wants_feedback = forms.BooleanField(
         label=_("Send me feedback on what happens to this report"), required=False
     )
+    confirm_names = forms.BooleanField(
+        label=CONFIRM_NAMES_LABEL,
+        required=False,
+        help_text=_(
+            "Tick this only if none of the words marked as names is the name of a client or "
+            "of someone close to a client."
+        ),
+    )
     confirm_no_client_data = forms.BooleanField(
         label=_("I confirm that no client can be identified from this report"),
         error_messages={"required": _("Please confirm that no client can be identified.")},
@@ -214,7 +242,11 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.user = user
+        # Per text field: the findings shown as errors (blocking kinds, and names until the
+        # reporter confirms them), and every name found (also after confirmation).
         self.pii_findings: dict[str, list[Finding]] = {}
+        self.name_findings: dict[str, list[Finding]] = {}
+        self._names_confirmed = False
         vocab = VocabularyEntry.objects.filter(organisation=organisation)
         kinds = {
             "reporter_role": VocabularyKind.REPORTER_ROLE,
@@ -332,16 +364,42 @@ class ReportForm(forms.Form):
             self.add_error(
                 "contact_email", _("Give an e-mail address so that we can send feedback.")
             )
+        # Identity codes, contact details, addresses and other identifiers always block; names
+        # block until the reporter confirms that they are not clients' names.
+        self._names_confirmed = bool(data.get("confirm_names"))
         for name in [*CHECKED_TEXT_FIELDS, *self.extra_text_fields()]:
             text = data.get(name)
             if not text:
                 continue
             findings = find_personal_data(text)
-            if findings:
-                self.pii_findings[name] = findings
-                for finding in findings:
+            names = [f for f in findings if f.kind in WARNING_KINDS]
+            if names:
+                self.name_findings[name] = names
+            shown = [f for f in findings if f.kind in self.blocking_kinds]
+            if shown:
+                self.pii_findings[name] = shown
+                for finding in shown:
                     self.add_error(name, pii_error_message(text, finding))
         return data
+
+    @property
+    def blocking_kinds(self) -> frozenset[str]:
+        """The finding kinds that stop this submission: names only while unconfirmed."""
+        return BLOCKING_KINDS if self._names_confirmed else KINDS
+
+    @property
+    def has_name_warnings(self) -> bool:
+        """True when names were found (whether or not the reporter has confirmed them)."""
+        return bool(self.name_findings)
+
+    @property
+    def only_name_warnings(self) -> bool:
+        """True when the only objection is unconfirmed names: ticking confirm_names would do."""
+        if not self.only_personal_data_errors:
+            return False
+        return all(
+            f.kind in WARNING_KINDS for findings in self.pii_findings.values() for f in findings
+        )
 
     @property
     def only_personal_data_errors(self) -> bool:
@@ -380,11 +438,17 @@ class ReportForm(forms.Form):
                     "contact_name",
                     "contact_email",
                     "wants_feedback",
+                    *(["confirm_names"] if self.show_confirm_names else []),
                     "confirm_no_client_data",
                 ],
             ),
         ]
         return [(title, [self[n] for n in names if n in self.fields]) for title, names in groups]
+
+    @property
+    def show_confirm_names(self) -> bool:
+        """The name confirmation box is shown only once names have been found."""
+        return self.is_bound and (bool(self.name_findings) or bool(self.data.get("confirm_names")))
 
     def full_clean(self) -> None:
         super().full_clean()

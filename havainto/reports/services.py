@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from havainto.accounts.models import Organisation
+from havainto.analysis.tasks import index_report_task
 from havainto.audit.services import record
-from havainto.lib.pii import Finding, find_personal_data
+from havainto.lib.pii import Finding, find_blocking_data
 from havainto.reports.forms import CHECKED_TEXT_FIELDS
 from havainto.reports.models import Report, ReportDraft
 
@@ -166,8 +167,9 @@ def _create_report(
     extra_answers: dict[str, Any],
 ) -> Report:
     # Re-check here too: the privacy guard is the product's first promise, whatever the caller.
+    # Only the blocking kinds: names are a warning the reporter may have confirmed in the form.
     for name in CHECKED_TEXT_FIELDS:
-        if find_personal_data(cleaned.get(name) or ""):
+        if find_blocking_data(cleaned.get(name) or ""):
             raise ValueError(f"personal data in {name}")
     named = actor.is_authenticated and cleaned.get("identity") == "named"
     report = Report.objects.create(
@@ -208,6 +210,9 @@ def _create_report(
         record("report.submitted_anonymously", actor=None, organisation=organisation)
         if actor.is_authenticated:
             ReportDraft.objects.filter(user=actor, organisation=organisation).delete()
+    # Search analysis in the background once the report is stored; a failed enqueue is logged
+    # and `havainto reindex` catches up.
+    transaction.on_commit(lambda: index_report_task.enqueue(report.pk), robust=True)
     return report
 
 
@@ -253,10 +258,11 @@ def save_draft(
         for k, v in data.items()
         if k in DRAFT_FIELDS or (k.startswith("extra_") and k[6:].isdigit())
     }
+    # Names do not stop a draft: the warning about them is shown when the report is sent.
     findings = {
         name: found
         for name in CHECKED_TEXT_FIELDS
-        if isinstance(kept.get(name), str) and (found := find_personal_data(kept[name]))
+        if isinstance(kept.get(name), str) and (found := find_blocking_data(kept[name]))
     }
     if findings:
         raise DraftRejected(findings)

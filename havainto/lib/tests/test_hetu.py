@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from havainto.lib.hetu import (
     CENTURY_MARKERS,
+    CHECK_CHARS,
     birth_date,
     check_character,
     generate_hetu,
@@ -122,3 +123,29 @@ def test_generator_uses_every_century_marker() -> None:
     rng = random.Random(2023)
     markers = {generate_hetu(rng)[6] for _ in range(2000)}
     assert markers == set(CENTURY_MARKERS)
+
+
+@given(st.randoms(use_true_random=False))
+def test_every_other_check_character_is_rejected(rng: random.Random) -> None:
+    code = generate_hetu(rng)
+    for wrong in CHECK_CHARS.replace(code[-1], ""):
+        assert not is_valid_hetu(code[:-1] + wrong)
+
+
+def test_the_check_character_does_not_depend_on_the_marker() -> None:
+    codes = {marker: make_hetu("010594", marker, "902") for marker in "-YXWVU"}
+    assert len({code[-1] for code in codes.values()}) == 1
+
+
+def test_the_century_decides_whether_a_leap_day_exists() -> None:
+    # 2000 was a leap year, 1900 was not: the 2023 markers follow their century.
+    for marker in "ABCDEF":
+        assert is_valid_hetu(make_hetu("290200", marker, "123"))
+    for marker in "-YXWVU+":
+        assert not is_valid_hetu(make_hetu("290200", marker, "123"))
+
+
+@pytest.mark.parametrize("code", ["131052 -308T", "131052-308 T", "131052–308T", "131052-308t"])
+def test_is_valid_hetu_is_strict_about_spelling(code: str) -> None:
+    # The privacy guard finds these sloppy spellings (test_pii); the validator does not accept them.
+    assert not is_valid_hetu(code)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from havainto.accounts.models import Organisation
+from havainto.analysis.services import reindex
 from havainto.core.demo import DemoDataExists, DemoSummary, load_demo
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Demo data exists already ({exc}). Load it into an empty database instead."
             ) from exc
+        reindex(actor=None)  # the demo reports are bulk-created, without the submit's task
         self._print(summary, time.monotonic() - started)
 
     def _print(self, summary: DemoSummary, seconds: float) -> None:

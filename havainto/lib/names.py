@@ -1,0 +1,890 @@
+"""Find people's names in free text: the ``name`` kind of the privacy guard (:mod:`.pii`).
+
+Names are only *warned* about (a reporter may confirm that they are staff or public figures),
+so the rules aim at high recall for client names with few alarms on ordinary report text.
+
+How a word is judged (only capitalised words can be names; all-caps acronyms, words with digits,
+camel-case brands such as "OmaKanta" and compound prefixes such as "Satu-" never are):
+
+1. Voikko's proper-noun classes, in any inflection: ``etunimi`` (first name), ``sukunimi``
+   (surname), ``paikannimi`` (place) and ``nimi`` (other proper noun). A word Voikko also reads as
+   a common word ("Onni", "Toivo", "Satu", "Mäki", "Järvinen") is *ambiguous*.
+2. Lists written for this module: common Finland-Swedish and Swedish first names
+   (:data:`SWEDISH_FIRST_NAMES`) and first names of people with a foreign background that Voikko
+   does not know (:data:`OTHER_FIRST_NAMES`), also inflected ("Mikaelas", "Fatimalle",
+   "Omarin"); Swedish surname patterns (-ström, -berg, -qvist, -lund, -gren, -sson …) for words
+   Voikko does not know. :data:`AMBIGUOUS_FIRST_NAMES` are also ordinary words ("Sten", "Inga",
+   "Per", "Will"), and :data:`FINNISH_WORD_NAMES` are words Voikko knows only as ordinary words
+   ("Into", "Usko", "Lumi").
+3. Organisation, service and system names that Voikko reads as names ("Wilma", "Hilma",
+   "Elisa", "Varma"; :data:`NOT_PEOPLE`), function words and person words ("Familjen",
+   "Asiakas") are never names.
+
+How words become findings:
+
+* A first name followed by a surname, a place name, an unknown capitalised word or another
+  first name is one name ("Aino Salonen", "Anna-Maija Nieminen", "Mohamed Abdi"), and so is an
+  unambiguous first name before any capitalised word ("Kaisa Rinne"): ``high``. An initial
+  before a surname ("O. Nurmi") is a name too.
+* A first name or surname with no other reading is a name on its own, wherever it is
+  ("Tuulalle voi soittaa", "Soitin Virtaselle"): ``medium``. In Swedish and English text a
+  surname at the start of a sentence needs a context ("Lång kö …" is an adjective).
+* An ambiguous word is a name when it is capitalised inside a sentence ("nuoren Onnin kanssa",
+  "Ota yhteyttä Toivoon"), or at the start of a sentence only with a name-like context:
+  ``low``. "Onni oli, että …", "Toivoa herättää …", "Satu kertoo …" and "Mäki oli liukas" are
+  not names; "Onni kertoi …" and "Tuulin koulunkäynti …" are.
+* An unknown capitalised word, or a place name in the nominative, is a name only in a
+  name-like context, ``low``: after a person word or a title ("asiakas X", "äiti X",
+  "sosiaaliohjaaja X", "Klienten X", "Terveisin X", "Nimi: X"), before a verb of speech or a
+  kinship or personal-affairs word after a genitive ("X kertoi", "Eelin äiti", "Mikaelas
+  mamma", "X:n hakemus"), before an age or an identifier ("X, 7 v", "X (0509…"), in
+  "X-niminen", or joined by "ja"/"och"/a comma to another name. After a Swedish or English
+  preposition of place ("i Pargas") it is a place.
+* Place names alone ("Salon Halikossa", "Kaarinan"), organisation names ("Kela", "FPA",
+  "TE-palvelut", "Takuusäätiön", "Omakannan"), titles, capitalised ordinary words at the start
+  of a sentence, plural first names ("Martat") and full names or surnames followed by an
+  institution or street word ("Mikael Agricolan koulu", "Toivolan nuorisotalo", "Aleksis Kiven
+  päivä", "Mikaelin seurakunta") are never names. A first name alone before a school or a home
+  keeps its warning ("Eetun koulussa").
+
+Offsets are Python ``str`` offsets (``end`` exclusive) and cover the whole word with its case
+ending ("Virtaselle", "Hannu Laaksoselta"). Only capitalised words are analysed; Voikko analyses
+are cached per word form (``functools.lru_cache``) and every thread has its own Voikko handle
+(Voikko is not thread-safe). Without Voikko only the lists, the surname patterns and the
+contexts work, and recall for Finnish names drops sharply.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from havainto.lib.language import STOP_WORDS, VOIKKO_AVAILABLE, Token, detect_language, tokenize
+
+try:
+    import libvoikko
+except ImportError:  # pragma: no cover - depends on the machine
+    libvoikko = None
+
+HIGH = "high"
+MEDIUM = "medium"
+LOW = "low"
+
+CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A person's name: ``text[start:end]``, with a confidence and the rule that found it."""
+
+    start: int
+    end: int
+    confidence: str
+    rule: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.lower().split())
+
+
+#: Common first names in Finland-Swedish and Swedish use (nominative). Finnish names come from
+#: Voikko; several of these are there too, which does no harm.
+SWEDISH_FIRST_NAMES = _words(
+    """
+    adam agnes agneta albin alexander alf alfred alice alma alva amanda anders andreas ann
+    ann-christin ann-marie ann-sofi anna anna-karin anne anneli annette annika anton arvid astrid
+    august axel barbro bengt benjamin bertil birger birgitta björn bo boris bror brita britt
+    britt-marie börje camilla carina carl carl-johan caroline cecilia charlotta charlotte
+    christer christian christina christoffer claes dan daniel david ebba ebbe edvin einar elias
+    elin elisabet elisabeth ella ellen elsa emelie emil emilia emma erik erika erland ester eva
+    eva-lena evert filip folke frida fredrik freja gerd greta gun gun-britt gunilla gunnar
+    gunnel gunvor gustaf gustav göran gösta hanna hans harald hedvig helena helene henrik
+    henrika hilda holger hugo håkan ida inga inger ingrid ingegerd ingmar ines irene isak ivar
+    jakob jan jan-erik jenny joakim johan johanna johannes john jonas jonathan josefin julia
+    kaj kajsa karin karl karl-erik karl-johan katarina kent kerstin kjell kristian kristina
+    kristoffer krister lars lars-erik lasse leif lena lennart leo liam lilian lina linda linnea
+    linus lisa lotta louise ludvig lukas madeleine magnus maja malin malte margareta margit
+    maria marianne marie markus marcus mats matilda matts mattias max melvin mikael mikaela moa
+    monica nils nils-erik nina noah nora olle olof oliver oskar otto ove patrik peder per peter
+    pia ragnar ragnhild rasmus rebecka robin roger rolf rune saga sara sebastian selma signe
+    simon siv sixten sofia solveig staffan stefan stella sten stig stina sune susanne svante
+    sven tage theo therese thomas tobias tom tomas tor torsten tove tyra ulf ulla ulla-britt
+    ulrika valter vendela vera viktor vilhelm viola wilhelm william yngve åke åsa
+    """
+)
+
+#: Common first names of people with a foreign background in Finland (Somali, Arabic, Kurdish,
+#: Persian, Russian, Estonian, Turkish, Vietnamese …) that Voikko does not know, in the Latin
+#: spellings used in Finland. Found in Finnish inflection too ("Fatimalle", "Omarin").
+OTHER_FIRST_NAMES = _words(
+    """
+    fatima fatuma amina aisha ayan hodan hawa halima khadija maryam mariam zainab zahra
+    leyla layla nadia noor nour hiba rania yasmin yasmine samira salma asma ikram sahra
+    fardowsa farhia hamdi deeqa sagal sadia shukri nasra
+    mohamed mohammed muhammad mohamud mahmoud ahmed ahmad abdi abdullahi abdullah abdirahman
+    abdulkadir hassan hussein hussain ibrahim ismail yusuf yousef youssef omar umar jamal
+    khalid hamid samir said amir reza mehdi karim rashid tariq bilal mustafa osman farah
+    hamza idris yasin zakaria ayub sharmarke warsame
+    dmitri dmitry aleksandr aleksei alexei sergei sergey igor ivan vladimir nikolai andrei
+    oleg pavel juri yuri olga irina tatjana tatiana svetlana jelena elena natalia natalja
+    oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
+    kristjan jaanus toomas tiit margus mart kadri kersti liis triin
+    mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan
+    linh minh anh thuy huong tuan quang
+    """
+)
+
+#: Words tried as Finnish case endings on unknown words before looking a name up in the lists.
+_NAME_ENDINGS = (
+    "lle",
+    "lla",
+    "llä",
+    "lta",
+    "ltä",
+    "ssa",
+    "ssä",
+    "sta",
+    "stä",
+    "ksi",
+    "ille",
+    "illa",
+    "ilta",
+    "issa",
+    "ista",
+    "iin",
+    "ia",
+    "in",
+    "n",
+    "a",
+    "ä",
+    "s",
+)
+
+#: First names that are also ordinary words (Swedish, English, Finnish); at the start of a
+#: sentence they need more evidence ("Sten och grus", "Inga beslut", "Per månad", "Will it").
+AMBIGUOUS_FIRST_NAMES = _words(
+    """
+    sten bo stig björn tom per max gun lina saga inga axel mark viola alma moa nora ros tor kaj
+    ebbe siv vera signe rune
+    will bill art rose may june april grace hope joy faith victor pat sue don ray rob jack
+    frank dean gene chase hunter page wade mason ward bishop sandy drew said marina mart
+    """
+)
+
+#: Finnish first names that are ordinary words Voikko knows only as such ("Into", "Usko",
+#: "Lumi"): ambiguous, by the base form of their common-noun reading, in any inflection.
+FINNISH_WORD_NAMES = _words(
+    """
+    into usko armas ilo sisu aava lumi kaisla valo pilvi vilja usva halla kuura tuisku nuppu
+    sointu
+    """
+)
+
+#: Organisations, services and systems that Voikko reads as people's names or that look like
+#: them. Compared with Voikko base forms and with the word itself (lower-case).
+NOT_PEOPLE = _words(
+    """
+    kela fpa wilma hilma elisa telia omakanta kanta valvira avi thl stm tyks hus keva varma
+    ilmarinen elo fennia veritas tapiola pohjola mehiläinen attendo esperi terveystalo
+    pihlajalinna coronaria apotti pegasos effica lifecare omni mll ehyt takuusäätiö
+    sininauha sininauhasäätiö vamlas kompassi kanta-palvelut suomi.fi vero verohallinto
+    duodecim oma-asiakas omaolo whatsapp telegram facebook instagram tiktok snapchat teams
+    """
+)
+
+# Words before a name that say a person follows ("asiakas Onni", "äiti Laura", "Klienten X").
+_PERSON_BEFORE = _words(
+    """
+    asiakas asiakkaan asiakkaalle asiakkaalta asiakasta potilas potilaan potilaalle
+    äiti äidin äidille äidiltä isä isän isälle isältä lapsi lapsen lapselle lapselta
+    poika pojan pojalle tytär tyttären tyttärelle nuori nuoren nuorelle nuorelta
+    veli veljen veljelle sisko siskon siskolle sisar sisaren mummo mummon mummolle mummu
+    isoäiti isoäidin isoisä isoisän vaari vaarin ukki ukin pappa papan mamma mamman
+    puoliso puolison puolisolle vaimo vaimon vaimolle mies miehen miehelle aviomies
+    aviomiehen avopuoliso avopuolison naapuri naapurin herra rouva neiti nimeltä nimeltään
+    huoltaja huoltajan sijaisäiti sijaisisä sijaislapsi sijaislapsen oppilas oppilaan asukas
+    asukkaan vuokralainen vuokralaisen omainen omaisen tyttöystävä poikaystävä kaveri kaverin
+    ystävä ystävän vauva vauvan henkilö henkilön
+    klienten klient kunden kund patienten patient mamma mamman pappa pappan modern fadern
+    mor far dottern sonen barnet pojken flickan familjen herr fru fröken maken hustrun sambon
+    mormor farmor morfar farfar brodern systern grannen eleven heter
+    client mother father son daughter child mr mrs ms miss named called patient resident
+    terveisin t. hälsningar mvh regards nimi namn name
+    """
+)
+
+# Endings of titles and job names before a name ("sosiaaliohjaaja Maija", "johtaja X").
+_TITLE_BEFORE = re.compile(
+    r"""
+    (?:työntekijä|ohjaaja|hoitaja|lääkäri|johtaja|edustaja|neuvoja|valvoja|päällikkö|
+       esihenkilö|koordinaattori|kuraattori|opettaja|psykologi|terapeutti|sihteeri|
+       asiantuntija|tarkastaja|virkailija|käsittelijä|kätilö|diakoni|pappi|valmentaja|
+       arbetare|handläggare|kurator|ledare|chef|direktör|sköterska|läkare|rådgivare)
+    (?:n)?$
+    """,
+    re.VERBOSE,
+)
+
+# Words after a name that say it is a person acting or speaking ("Onni kertoi").
+_VERB_AFTER = _words(
+    """
+    kertoi kertoo kertonut sanoi sanoo kysyi kysyy totesi toteaa soitti soittaa pyysi pyytää
+    vastasi toivoi toivoo ilmoitti valitti itki huusi halusi haluaa lupasi muutti asuu asui
+    odottaa odotti pelkää pelkäsi kieltäytyi kävi joutui menehtyi sairastui
+    berättade berättar sade sa säger ringde frågade bad vill ville bor flyttade
+    said says told called asked lives moved wants wanted
+    """
+)
+
+# Verbs that make a sentence-initial ambiguous word a person: past tense only, since "Satu
+# kertoo …" (a fairy tale tells) is ordinary Finnish.
+_PAST_VERBS = frozenset(
+    w for w in _VERB_AFTER if w.endswith(("i", "ui", "yi", "nut", "nyt", "ade", "de", "ed"))
+)
+
+# Kinship and similar words after a genitive name ("Roopen isä", "Minnan lapset", "Mikaelas
+# mamma", "Järvisen perhe", "Onnin kanssa").
+_KIN_AFTER = _words(
+    """
+    äiti äidin äidille äidiltä äitiä isä isän isälle isältä isää lapsi lapset lapsen lapsille
+    lasten poika pojan pojat tytär tyttären tyttäret vanhemmat vanhempien vanhempi mummo mummu
+    isoäiti isoisä vaari ukki veli veljen sisko siskon sisar puoliso puolison mies miehen vaimo
+    vaimon avopuoliso perhe perheen perheessä perheelle perheeltä perhettä luona luokse luota
+    kanssa kotona asunto asunnossa hakemus hakemuksen hakemukset päätös päätöksen koulunkäynti
+    koulumatka koulutie velat velka tuki tuet tulot eläke vuokra vuokrat lääkitys hoito vointi
+    tilanne tilanteesta sijoitus sijoituksen asiakkuus kotikäynti kotikäynnit etuudet etuus
+    opinnot työpaikka terveys kuntoutus jälkihuolto huoltajuus tapaamiset huostaanotto
+    mamma pappa mor far barn son dotter bror syster familj man fru sambo mormor farmor hem
+    mother father son daughter children wife husband family
+    """
+)
+
+# Function words of every language (sentence-initial "De", "Några", "These" are no names).
+_FUNCTION_WORDS = STOP_WORDS["fi"] | STOP_WORDS["sv"] | STOP_WORDS["en"]
+
+# Prepositions of place before an unknown word make it a place ("äldre i Pargas berättar").
+_PLACE_PREPOSITIONS = _words("i på från till vid inom utanför mot kring in at from to near around")
+
+# Words before a saint's name in a place name ("S:t Karins", "St. Mårtens", "Pyhän Henrikin").
+_SAINT = _words("s:t st sankt sankta pyhän pyhä saint san santa")
+
+# Words that join names in a list ("Venla ja Aatu").
+_JOINERS = _words("ja sekä tai och eller and or")
+
+# An institution word after a full name or a surname makes it part of a place or organisation
+# name ("Mikael Agricolan koulu", "Toivolan nuorisotalo", "Aleksis Kiven päivä"), not a person.
+# Stems may end a compound ("perhekeskuksessa"); the word must be the stem plus a case ending.
+_INSTITUTION_STEMS = (
+    "koulu",
+    "lukio",
+    "opisto",
+    "kirjasto",
+    "keskus",
+    "keskuks",
+    "museo",
+    "teatteri",
+    "sairaala",
+    "kirko",
+    "kirkko",
+    "seurakunna",
+    "seurakunta",
+    "säätiö",
+    "yhdistys",
+    "yhdistykse",
+    "asema",
+    "neuvola",
+    "päiväkoti",
+    "päiväkodi",
+    "instituutti",
+    "instituuti",
+    "hanke",
+    "hankkee",
+    "talo",
+    "koti",
+    "kodi",
+    "sjukhus",
+    "skola",
+    "kyrka",
+    "bibliotek",
+    "stiftelse",
+    "förening",
+    "hem",
+    "gård",
+)
+_CASE_ENDINGS = (
+    "",
+    "n",
+    "ssa",
+    "ssä",
+    "sta",
+    "stä",
+    "lla",
+    "llä",
+    "lta",
+    "ltä",
+    "lle",
+    "a",
+    "ä",
+    "aan",
+    "ään",
+    "un",
+    "on",
+    "in",
+    "en",
+    "et",
+    "ien",
+    "jen",
+    "ksi",
+    "na",
+    "nä",
+    "t",
+)
+_ENDINGS_RE = "(?:" + "|".join(e for e in _CASE_ENDINGS if e) + ")?$"
+_INSTITUTION_WORD = re.compile("(?:" + "|".join(_INSTITUTION_STEMS) + ")" + _ENDINGS_RE)
+# Institutions named after a saint or a person even with a first name alone ("Mikaelin
+# seurakunta", "Marian sairaala"); a school or a home may be a child's own ("Eetun koulussa").
+_SAINTLY_WORD = re.compile(
+    "(?:seurakunn|seurakunt|kirko|kirkko|sairaala|säätiö|yhdistykse|yhdistys|instituut|museo|"
+    "teatteri|församling|kyrka|sjukhus|stiftelse)" + _ENDINGS_RE
+)
+# Words that follow a person's name in the name of a street, a day or a company, exactly.
+_NAMED_THING = _words(
+    """
+    katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
+    puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
+    päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen
+    """
+)
+
+# Swedish surname endings, for capitalised words Voikko does not know ("Holmström", "Eriksson").
+_SWEDISH_SURNAME = re.compile(
+    r"""
+    [a-zåäöé]{2,}
+    (?:ström|strom|berg|bergh|qvist|kvist|quist|lund|gren|sson|holm|blom|blad|dahl|roos|stedt|
+       stam|bäck|vall|sjö|löf|löv|feldt|felt|hjelm|skog|lind|sköld|hammar|stierna|crantz|krantz)
+    s?$
+    """,
+    re.VERBOSE,
+)
+# Other words that end like a surname: "-son" only after a consonant other than r ("Person").
+_SWEDISH_SON = re.compile(r"[a-zåäö]{2,}[bcdfghjklmnpqstvwxz]son$")
+_NOT_SURNAMES = _words(
+    """
+    stockholm göteborg helsingborg lund ekenäs mariehamn jakobstad borgå lovisa kristinestad
+    närpes vörå kimito nykarleby karleby kronoby larsmo pedersöre malax korsholm vasa
+    sibbo kyrkslätt ingå raseborg hangö grankulla esbo vanda pargas nagu korpo houtskär iniö
+    dragsfjärd västanfjärd kimitoön salo åbo tammerfors helsingfors uleåborg björneborg
+    luxemburg hamburg salzburg edinburgh strasbourg
+    """
+)
+
+# Finnish surnames unknown to Voikko: -nen and its inflected -se- stem ("Pekkarisen").
+_FINNISH_SURNAME = re.compile(r"[a-zåäö]{3,}(?:nen|sen|selle|sellä|sella|seltä|selta|sestä|sesta)$")
+
+# ---------------------------------------------------------------------------------------------
+# Voikko
+# ---------------------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _voikko() -> Any:
+    """This thread's Voikko handle (Voikko objects must not be shared between threads)."""
+    handle = getattr(_local, "voikko", None)
+    if handle is None:
+        handle = _local.voikko = libvoikko.Voikko("fi")
+    return handle
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """What Voikko and the lists say about one capitalised word form."""
+
+    first: bool = False  # a first name (singular)
+    first_plural: bool = False  # only plural first-name readings ("Martat")
+    last: bool = False  # a surname
+    place: bool = False  # a place or other proper name (not a person)
+    place_nominative: bool = False  # a place reading in the nominative
+    common: bool = False  # also an ordinary word
+    known: bool = False  # any reading at all
+    genitive: bool = False  # a genitive reading (for "Roopen isä")
+    excluded: bool = False  # an organisation or system name
+    function: bool = False  # a function word or a person word ("De", "Familjen")
+    swedish: bool = False  # found through the Swedish list or surname patterns
+
+    @property
+    def name(self) -> bool:
+        return self.first or self.last
+
+
+_PROPER_PLACE_CLASSES = frozenset({"paikannimi", "nimi"})
+
+
+def _readings(word: str) -> list[dict[str, str]]:
+    if not VOIKKO_AVAILABLE or libvoikko is None:
+        return []
+    return _voikko().analyze(word)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def word_classes(word: str) -> tuple[tuple[str, str], ...]:
+    """(CLASS, SIJAMUOTO) of every Voikko reading of ``word``; empty without Voikko. Cached."""
+    return tuple((r.get("CLASS", ""), r.get("SIJAMUOTO", "")) for r in _readings(word))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def word_info(word: str) -> WordInfo:
+    """Classify a capitalised word form (without colon inflection). Cached; thread-safe."""
+    lower = word.lower()
+    if lower in NOT_PEOPLE:
+        return WordInfo(excluded=True, known=True)
+    if lower in _PERSON_BEFORE or lower in _FUNCTION_WORDS:
+        # "Familjen Holmström": the person word is not part of the name; "De", "Några".
+        return WordInfo(known=True, common=True, function=True)
+    readings = _readings(word)
+    bases = {r.get("BASEFORM", "").lower() for r in readings}
+    if bases & NOT_PEOPLE:
+        return WordInfo(excluded=True, known=True)
+    first = last = place = place_nom = common = genitive = False
+    first_singular = False
+    for reading in readings:
+        cls = reading.get("CLASS", "")
+        if reading.get("SIJAMUOTO") == "omanto":
+            genitive = True
+        if cls == "etunimi":
+            first = True
+            if reading.get("NUMBER") != "plural":
+                first_singular = True
+        elif cls == "sukunimi":
+            last = True
+        elif cls in _PROPER_PLACE_CLASSES:
+            place = True
+            if reading.get("SIJAMUOTO") == "nimento":
+                place_nom = True
+        else:
+            common = True
+            if reading.get("BASEFORM", "").lower() in FINNISH_WORD_NAMES:
+                first = first_singular = True
+    known = bool(readings)
+    swedish = False
+    if lower in _LISTED_FIRST_NAMES:
+        first = first_singular = swedish = True
+        known = True
+    elif not known and (stem := _listed_stem(lower)):
+        # Inflected: Swedish genitive "Mikaelas", Finnish "Fatimalle", "Omarin".
+        first = first_singular = swedish = True
+        genitive = lower.endswith(("s", "n"))
+        known = True
+        lower = stem
+    if lower in AMBIGUOUS_FIRST_NAMES:
+        common = True
+    if not known and "-" in word:
+        return _hyphenated_info(word)
+    surname_like = _SWEDISH_SURNAME.search(lower) or _SWEDISH_SON.search(lower)
+    if not known and lower not in _NOT_SURNAMES and surname_like:
+        last = swedish = known = True
+        genitive = lower.endswith("s")
+    return WordInfo(
+        first=first_singular,
+        first_plural=first and not first_singular,
+        last=last,
+        place=place,
+        place_nominative=place_nom,
+        common=common,
+        known=known,
+        genitive=genitive,
+        swedish=swedish,
+    )
+
+
+_LISTED_FIRST_NAMES = SWEDISH_FIRST_NAMES | OTHER_FIRST_NAMES
+
+
+def _listed_stem(lower: str) -> str | None:
+    """The listed first name that ``lower`` is an inflected form of, if any."""
+    for ending in _NAME_ENDINGS:
+        stem = lower[: -len(ending)]
+        if lower.endswith(ending) and len(stem) >= 3 and stem in _LISTED_FIRST_NAMES:
+            return stem
+    return None
+
+
+def _hyphenated_info(word: str) -> WordInfo:
+    """An unknown hyphenated word is a name if every part is a capitalised name ("Marja-Terttu",
+    "Lindholm-Virtanen"); otherwise it tells nothing."""
+    parts = word.split("-")
+    if not all(p[:1].isupper() and p[1:].islower() for p in parts if p) or "" in parts:
+        return WordInfo(known=True, common=True)
+    infos = [word_info(p) for p in parts]
+    if any(i.excluded for i in infos) or not all(i.name and not i.common for i in infos):
+        return WordInfo(known=True, common=True)
+    last = infos[-1]
+    return WordInfo(
+        first=all(i.first for i in infos),
+        last=last.last,
+        known=True,
+        genitive=last.genitive,
+        swedish=any(i.swedish for i in infos),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and their categories
+# ---------------------------------------------------------------------------------------------
+
+# Categories of a word (see the module docstring).
+NONE = "none"  # cannot be a name
+COMMON = "common"  # a capitalised ordinary word
+STRONG = "strong"  # a first name or surname with no other reading
+AMBIGUOUS = "ambiguous"  # a first name or surname that is also an ordinary word
+PLACE_NAME = "place_name"  # a place name that is also a first name or surname
+PLACE = "place"  # a place or other proper name only
+UNKNOWN = "unknown"  # a capitalised word Voikko does not know
+
+_OPENERS = " \t\u00a0\"'“”‘’«»([{–—•*·-"
+_SENTENCE_END = ".!?:;…"
+
+
+@dataclass(slots=True)
+class _Word:
+    token: Token
+    core: str  # without colon inflection ("Tl:n" → "Tl")
+    info: WordInfo
+    category: str
+    sentence_start: bool
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    """True if nothing but opening punctuation lies between ``pos`` and a sentence break."""
+    i = pos - 1
+    while i >= 0:
+        if text[i] == "\n":
+            return True
+        if text[i] not in _OPENERS:
+            return text[i] in _SENTENCE_END
+        i -= 1
+    return True
+
+
+def _category(info: WordInfo) -> str:
+    if info.excluded:
+        return NONE
+    if not info.known:
+        return UNKNOWN
+    if info.name and info.place:
+        return PLACE_NAME
+    if info.name and info.common:
+        return AMBIGUOUS
+    if info.name:
+        return STRONG
+    if info.place:
+        return PLACE
+    return COMMON  # ordinary words, and plural first names ("Martat")
+
+
+def _shape_ok(core: str) -> bool:
+    """Capitalised, not an acronym, no digits, no capitals inside (except after a hyphen)."""
+    if len(core) < 2 or not core[0].isupper() or not core[1:2].islower():
+        return False
+    if any(c.isdigit() or c == "_" for c in core):
+        return False
+    return all(not c.isupper() or core[i - 1] == "-" for i, c in enumerate(core) if i > 0)
+
+
+_NOT_A_NAME = WordInfo()
+
+
+def _word(text: str, token: Token) -> _Word:
+    if not token.text[0].isupper():
+        return _Word(token, token.text, _NOT_A_NAME, NONE, False)
+    core = token.text.split(":", 1)[0]
+    start_of_sentence = _is_sentence_start(text, token.start)
+    if not _shape_ok(core) or text[token.end : token.end + 1] in ("-", "\u2010", "\u2011"):
+        # "Satu- ja lorutuokiot": a compound prefix, not a word of its own.
+        return _Word(token, core, WordInfo(), NONE, start_of_sentence)
+    if "-" in core and not core.split("-")[-1][:1].isupper():
+        head, tail = core.rsplit("-", 1)
+        if tail.lower().startswith("nimi") and "-" not in head and not word_info(head).excluded:
+            # "Onni-niminen poika", "Xiomara-nimisen": whatever the word, it is a name here.
+            named = Token(head, token.start, token.start + len(head), "word")
+            return _Word(named, head, WordInfo(first=True, known=True), STRONG, start_of_sentence)
+        # "Telegram-kanavilta", "TE-palvelut": a compound with a common head.
+        return _Word(token, core, WordInfo(known=True, common=True), COMMON, start_of_sentence)
+    info = word_info(core)
+    return _Word(token, core, info, _category(info), start_of_sentence)
+
+
+# ---------------------------------------------------------------------------------------------
+# Contexts
+# ---------------------------------------------------------------------------------------------
+
+_AGE_AFTER = re.compile(
+    r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotia|år\b|-årig)"
+)
+_ID_AFTER = re.compile(r"[ \u00a0]*[,(][ \u00a0]*(?:\d{6}|\+?\d[\d ]{6,}|p\.|puh|tfn|tel)")
+
+
+def _previous_word(text: str, start: int) -> str:
+    """The word before ``start`` (lower-case, with a final full stop), skipping spaces and one
+    bracket, comma or colon: "äiti (Laura", "Nimi: Kaisa", "t. Maija"."""
+    i = start - 1
+    while i >= 0 and text[i] in " \u00a0":
+        i -= 1
+    if i >= 0 and text[i] in "(:,":
+        i -= 1
+        while i >= 0 and text[i] in " \u00a0":
+            i -= 1
+    end = i + 1
+    while i >= 0 and (text[i].isalnum() or text[i] in "_." and i == end - 1):
+        i -= 1
+    return text[i + 1 : end].lower()
+
+
+def _next_word(text: str, end: int) -> str:
+    m = re.match(r"[ \u00a0]+([\w-]+)", text[end : end + 60])
+    return m.group(1).lower() if m else ""
+
+
+def _person_before(text: str, start: int) -> bool:
+    word = _previous_word(text, start)
+    if not word:
+        return False
+    # A full stop ends a sentence unless the word itself is a listed abbreviation ("t.").
+    return word in _PERSON_BEFORE or (not word.endswith(".") and bool(_TITLE_BEFORE.search(word)))
+
+
+# Other names listed before a shared institution word: "Mikaelin ja Martin seurakunnat".
+_LISTED_NAMES = re.compile(r"(?:[ \u00a0]*(?:,|ja|och|sekä|tai|eller)[ \u00a0]+[A-ZÅÄÖ][\w:]*)*")
+
+
+def _institution_after(text: str, end: int, *, first_name_alone: bool = False) -> bool:
+    listed = _LISTED_NAMES.match(text, end)
+    word = _next_word(text, listed.end() if listed else end)
+    if word in _NAMED_THING:
+        return True
+    pattern = _SAINTLY_WORD if first_name_alone else _INSTITUTION_WORD
+    return pattern.search(word) is not None
+
+
+def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> bool:
+    """A verb of speech, a kinship word after a genitive, an age or an identifier."""
+    word = _next_word(text, end)
+    if word in verbs:
+        return True
+    genitive = w.info.genitive or (not w.info.known and w.core.endswith(("n", "s")))
+    if word in _KIN_AFTER and genitive:
+        return True
+    return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end))
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding names
+# ---------------------------------------------------------------------------------------------
+
+_FIRSTISH = frozenset({STRONG, AMBIGUOUS, PLACE_NAME})
+_FOLLOWER = frozenset({STRONG, AMBIGUOUS, PLACE_NAME, PLACE, UNKNOWN})
+_MAX_PARTS = 4
+
+
+def _adjacent(text: str, left: _Word, right: _Word) -> bool:
+    return text[left.token.end : right.token.start] in (" ", "\u00a0")
+
+
+def _starts_full_name(w: _Word) -> bool:
+    """Can this word be the first part of "First Last"?"""
+    if w.category in _FIRSTISH and w.info.first:
+        return True
+    if w.category == STRONG:
+        return True  # a surname, before a foreign name or a first name (see _continues_name)
+    # A foreign first name Voikko does not know, before a known surname ("Fatima Virtanen").
+    return w.category == UNKNOWN
+
+
+def _continues_name(first: _Word, nxt: _Word) -> bool:
+    """Can ``nxt`` follow ``first`` in a full name?"""
+    if nxt.category == COMMON and first.category == STRONG and first.info.first:
+        # A capitalised ordinary word after an unambiguous first name is a surname that is
+        # also a word ("Kaisa Rinne", "Pekka Kivi").
+        return not nxt.info.function
+    if nxt.category not in _FOLLOWER:
+        return False
+    if first.category == UNKNOWN:
+        # A foreign first name before a known surname; two unknown words ("Tyks Vakka-Suomen")
+        # are not a name.
+        return nxt.category in (STRONG, AMBIGUOUS) and nxt.info.last
+    if not first.info.first:
+        # A surname: before a foreign name ("Mohamed Abdi") or a first name ("Virtanen Matti").
+        return nxt.category == UNKNOWN or (nxt.category == STRONG and nxt.info.first)
+    if nxt.category == PLACE:
+        # A place name after a first name is a surname ("Aino Nieminen"), unless the first word
+        # is itself also a place ("Kaarinan Piikkiössä") or an ordinary word at the start of a
+        # sentence followed by a place in a local case ("Tuuli Turussa").
+        if first.category == PLACE_NAME:
+            return False
+        if first.category == AMBIGUOUS and first.sentence_start:
+            return nxt.info.place_nominative
+        return True
+    if nxt.category == UNKNOWN:
+        return first.category == STRONG or not first.sentence_start
+    return True
+
+
+def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
+    """The people's names in ``text``, sorted and not overlapping.
+
+    ``lang`` ("fi", "sv", "en") is detected when not given; in Swedish and English text a
+    surname at the start of a sentence needs a context ("Lång kö …" is an adjective).
+    """
+    words = [_word(text, t) for t in tokenize(text) if t.kind == "word"]
+    for prev, w in zip(words, words[1:], strict=False):
+        gap = text[prev.token.end : w.token.start]
+        if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
+            w.category = NONE  # "S:t Karins", "Pyhän Henrikin aukio": a place, not a person
+    if not any(w.category != NONE and w.category != COMMON for w in words):
+        return []
+
+    @functools.cache
+    def language() -> str:
+        return lang or detect_language(text)
+
+    taken = [False] * len(words)
+    found: list[NameMatch] = []
+
+    def add(first: int, last: int, confidence: str, rule: str) -> None:
+        start, end = words[first].token.start, words[last].token.end
+        for k in range(first, last + 1):
+            taken[k] = True
+        # "Mikael Agricolan koulu", "Toivolan nuorisotalo", "Mikaelin seurakunta": an
+        # institution, not a person. A first name alone before a school or a home keeps its
+        # warning ("Eetun koulussa" is Eetu's school).
+        alone = first == last and words[first].info.first
+        if not _institution_after(text, end, first_name_alone=alone):
+            found.append(NameMatch(start, end, confidence, rule))
+
+    # 1. Full names: "First Last", "First Middle Last", "Last First", "O. Nurmi".
+    for i, w in enumerate(words):
+        if taken[i]:
+            continue
+        if _is_initial(text, w) and i + 1 < len(words):
+            nxt = words[i + 1]
+            if (
+                text[w.token.end : nxt.token.start] == ". "
+                and nxt.category in _FOLLOWER
+                and (nxt.info.last or nxt.category in (UNKNOWN, PLACE, PLACE_NAME))
+            ):
+                add(i, i + 1, MEDIUM, "initial+surname")
+            continue
+        j = i
+        while (
+            j + 1 < len(words)
+            and j - i + 1 < _MAX_PARTS
+            and _adjacent(text, words[j], words[j + 1])
+            and (
+                (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1]))
+                or (
+                    j > i
+                    and words[j + 1].category in (STRONG, AMBIGUOUS)
+                    and words[j + 1].info.last
+                )
+            )
+        ):
+            j += 1
+        if j > i:
+            add(i, j, HIGH, "full name")
+
+    # 2. Single words.
+    for i in range(len(words)):
+        if taken[i]:
+            continue
+        if words[i].category in (NONE, COMMON):
+            continue
+        rule = _single_word_rule(text, words, i, language)
+        if rule is not None:
+            confidence, reason = rule
+            add(i, i, confidence, reason)
+
+    # 3. Unknown words joined to a found name by "ja"/"och"/a comma ("Venla ja Fatima").
+    named = {k for k, flag in enumerate(taken) if flag}
+    for i, w in enumerate(words):
+        if taken[i] or w.category != UNKNOWN or w.sentence_start:
+            continue
+        if any(k in named for k in _listed_with(text, words, i)):
+            add(i, i, LOW, "listed with a name")
+
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _listed_with(text: str, words: list[_Word], i: int) -> list[int]:
+    """Indexes of the words listed together with word ``i``: "X, Y", "X ja Y", "Y och X"."""
+    result = []
+    for step in (-1, 1):
+        k = i + step
+        if not 0 <= k < len(words):
+            continue
+        left, right = sorted((i, k))
+        if text[words[left].token.end : words[right].token.start].strip(" \u00a0") == ",":
+            result.append(k)
+        elif words[k].token.text.lower() in _JOINERS and 0 <= k + step < len(words):
+            gaps = (
+                text[words[min(i, k + step)].token.end : words[k].token.start],
+                text[words[k].token.end : words[max(i, k + step)].token.start],
+            )
+            if all(gap.strip(" \u00a0") == "" for gap in gaps):
+                result.append(k + step)
+    return result
+
+
+def _is_initial(text: str, w: _Word) -> bool:
+    core = w.token.text
+    return len(core) == 1 and core.isupper() and text[w.token.end : w.token.end + 1] == "."
+
+
+def _single_word_rule(
+    text: str, words: list[_Word], i: int, language: Callable[[], str]
+) -> tuple[str, str] | None:
+    w = words[i]
+    if w.category == STRONG and w.info.first:
+        return MEDIUM, "first name"
+    if w.category == AMBIGUOUS and not w.sentence_start:
+        return LOW, "capitalised name word inside a sentence"
+    end = w.token.end
+    before = _person_before(text, w.token.start)
+    # At the start of a sentence a verb after an unknown word says little ("Flera säger"), and
+    # after an ambiguous one only a past tense does ("Onni kertoi", not "Satu kertoo").
+    verbs = _VERB_AFTER
+    if w.sentence_start:
+        verbs = frozenset() if w.category == UNKNOWN else _PAST_VERBS
+    after = _context_after(text, w, end, verbs=verbs)
+    if w.category == STRONG:
+        if w.sentence_start and not (before or after) and language() != "fi":
+            return None
+        return MEDIUM, "surname"
+    if w.category == AMBIGUOUS:  # at the start of a sentence (see above)
+        return (LOW, "name word in a name context") if before or after else None
+    if w.category == PLACE_NAME:
+        if before or (after and not w.info.place_nominative):
+            return LOW, "place/name word in a name context"
+        return None
+    if w.category == PLACE:
+        if before and w.info.place_nominative:
+            return LOW, "place name after a person word"
+        return None
+    if w.category == UNKNOWN:
+        if _previous_word(text, w.token.start) in _PLACE_PREPOSITIONS:
+            return None
+        if before or after:
+            return LOW, "unknown word in a name context"
+        if not w.sentence_start and _FINNISH_SURNAME.search(w.core.lower()):
+            return LOW, "surname-like unknown word"
+        return None
+    return None

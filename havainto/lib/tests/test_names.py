@@ -1,0 +1,243 @@
+"""Tests for name detection (havainto.lib.names)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from havainto.lib import names
+from havainto.lib.language import VOIKKO_AVAILABLE
+from havainto.lib.names import NameMatch, find_names, word_info
+
+pytestmark = pytest.mark.skipif(not VOIKKO_AVAILABLE, reason="name detection needs Voikko")
+
+
+def found(text: str) -> list[str]:
+    return [text[m.start : m.end] for m in find_names(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Names that must be found, with exact offsets
+# ---------------------------------------------------------------------------------------------
+
+NAMES = [
+    # First name + surname, in any inflection.
+    ("Kävin Pekka Hämäläisen luona kotikäynnillä, ja jääkaappi oli tyhjä.", ["Pekka Hämäläisen"]),
+    ("Eilen soitti Liisa Korhonen, jonka tuki on katkaistu.", ["Liisa Korhonen"]),
+    ("Soitin Matti Virtaselle, mutta hän ei vastannut.", ["Matti Virtaselle"]),
+    ("Ilkka Mäkisen velat ovat ulosotossa.", ["Ilkka Mäkisen"]),
+    ("Jari Lehtisen hakemus hylättiin kolmannen kerran.", ["Jari Lehtisen"]),
+    ("Vanhus Elsa Koskinen kaatui kotonaan eikä päässyt ylös.", ["Elsa Koskinen"]),
+    ("Asiakkaan nimi on Timo Savolainen.", ["Timo Savolainen"]),
+    ("Terveisin Jukka Peltonen", ["Jukka Peltonen"]),
+    # A place name after a first name is a surname; a common word after a clear first name too.
+    ("Perheen isä Juha Nieminen on työtön.", ["Juha Nieminen"]),
+    ("Tytär Aino Mäkelä hoitaa isänsä asiat.", ["Aino Mäkelä"]),
+    ("Sosiaalityöntekijä Kaisa Rinne ohjasi perheen ruoka-apuun.", ["Kaisa Rinne"]),
+    ("Vuokranantaja Heikki Salo ei suostunut maksusuunnitelmaan.", ["Heikki Salo"]),
+    # An ambiguous first name is a name when a surname follows.
+    ("Satu Laine kertoi, että lapset ovat nälkäisiä.", ["Satu Laine"]),
+    # Hyphenated first names.
+    ("Kirsi-Marja Laaksonen odottaa päätöstä edelleen.", ["Kirsi-Marja Laaksonen"]),
+    # Initial + surname.
+    ("Asiakas A. Heikkilä ei ole saanut päätöstä.", ["A. Heikkilä"]),
+    # Single first names and surnames, inflected, anywhere in the sentence.
+    ("Annoin Marjatalle Kelan lomakkeet täytettäviksi.", ["Marjatalle"]),
+    ("Heikkiselle on tulossa häätö ensi kuussa.", ["Heikkiselle"]),
+    ("Kysyin asiasta Tarjalta, joka vastaa ryhmästä.", ["Tarjalta"]),
+    ("Kysyin Korhoselta, milloin päätös tulee.", ["Korhoselta"]),
+    ("Tapasin Hannan ja Mikaelin vanhemmat perheneuvolassa.", ["Hannan", "Mikaelin"]),
+    ("Hänen poikansa Eemeli muutti takaisin kotiin.", ["Eemeli"]),
+    ("Olli ja Sanna Heinonen hakivat toimeentulotukea.", ["Olli", "Sanna Heinonen"]),
+    ("Terveisin,\nHanna", ["Hanna"]),
+    # Common nouns that are also first names, capitalised inside a sentence or in a context.
+    ("Nuoren Onnin kanssa tehtiin suunnitelma.", ["Onnin"]),
+    ("Ota yhteyttä Toivoon, hän tietää asiasta.", ["Toivoon"]),
+    ("Asiakas Ville kertoi, että hänellä ei ole varaa lääkkeisiin.", ["Ville"]),
+    ("Ohjaaja Minna kertoi tilanteesta.", ["Minna"]),
+    ("Sijaisperheen äiti, Päivi, pyysi lisää tukea.", ["Päivi"]),
+    ("Onni kertoi, ettei hän ole syönyt kahteen päivään.", ["Onni"]),
+    ("Tuulin koulunkäynti on katkennut.", ["Tuulin"]),
+    ("Nuoren Lumin kanssa sovittiin tapaamisesta.", ["Lumin"]),
+    ("Ohjasin Uskon päihdepalveluihin.", ["Uskon"]),
+    ("Kyseessä on Järvisen perhe, josta on tehty ilmoituksia.", ["Järvisen"]),
+    # Ages and identifiers after a name.
+    ("Nuori, Aleksi 17 v, asuu nyt ystävänsä luona.", ["Aleksi"]),
+    ("Poika (Leevi, 9 v) on ollut poissa koulusta.", ["Leevi"]),
+    # Foreign names Voikko does not know: from the list (also inflected) or from the context.
+    ("Lapsen äiti Fatima on yksinhuoltaja.", ["Fatima"]),
+    ("Soitin Fatimalle kahdesti.", ["Fatimalle"]),
+    ("Lapsen Ahmedin koulutie on vaarallinen.", ["Ahmedin"]),
+    ("Lapsen isä Mohamed Abdi ei saapunut.", ["Mohamed Abdi"]),
+    ("Asiakas Zhirnova kertoi asunnon kosteusvauriosta.", ["Zhirnova"]),
+    ("Venla ja Xiomara leikkivät pihalla.", ["Venla", "Xiomara"]),
+    ("Tapasin Xiomara-nimisen naisen asukasillassa.", ["Xiomara"]),
+    ("Onni-niminen poika muutti kaupunkiin.", ["Onni"]),
+    # Swedish.
+    ("Klienten Anders Sundström har väntat på beslut i fyra månader.", ["Anders Sundström"]),
+    ("Vi träffade Emma och hennes son på mottagningen.", ["Emma"]),
+    ("Pappan Johan Eriksson har inte fått utkomststöd.", ["Johan Eriksson"]),
+    ("Kontakta Birgitta Nyberg för mer information.", ["Birgitta Nyberg"]),
+    ("Vi ringde till Lars men han svarade inte.", ["Lars"]),
+    ("Mamman Katarina har inte råd med medicinerna.", ["Katarina"]),
+    ("Familjen Holmström har fått avslag.", ["Holmström"]),
+    ("Vi ringde till Mikaelas mamma.", ["Mikaelas"]),
+    ("Kyseessä on Lindqvistin perhe, jonka lapset ovat sijoitettuina.", ["Lindqvistin"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_it_finds_names_with_exact_offsets(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Words that are not names
+# ---------------------------------------------------------------------------------------------
+
+NOT_NAMES = [
+    # Common nouns that are also first names, at the start of a sentence.
+    "Toivo paremmasta huomisesta kantaa monia perheitä.",
+    "Toivoa herättää, että uusi piste avataan.",
+    "Onni ei ollut tällä kertaa asiakkaan puolella.",
+    "Onni oli, että naapuri huomasi tilanteen.",
+    "Satu kertoo pienestä tytöstä, joka oppii lukemaan.",
+    "Satu- ja lorutuokiot kirjastossa ovat suosittuja.",
+    "Tuuli kaatoi puita Kaarinassa ja sähköt olivat poikki.",
+    "Usko tulevaan on hiipunut.",
+    "Armas kotikunta houkuttelee paluumuuttajia.",
+    "Lahja-kortit jaettiin joulun alla.",
+    "Rauha palasi perheeseen vasta myöhemmin.",
+    "Tyyni ja rauhallinen ympäristö auttaa.",
+    "Into oli suuri, mutta rahoitus loppui.",
+    "Ilo oli huomata, että ryhmä jatkuu.",
+    "Mäki oli jäinen ja rollaattori liukui.",
+    "Aamu alkaa monella nuorella vasta iltapäivällä.",
+    "Lempeä mutta selkeä rajaaminen auttaa nuoria.",
+    # Places and organisations.
+    "Kelan ja Verohallinnon tiedot eivät täsmää.",
+    "Turun, Salon ja Uudenkaupungin asiakkaat odottavat pisimpään.",
+    "Salon Halikossa ja Perniössä matkat pitenivät.",
+    "Liedon ja Auran välillä ei kulje iltabussia.",
+    "Kaarinan, Sauvon ja Paraisten tiimi kokoontuu Piikkiössä.",
+    "Koski Tl:n asiakkaat asioivat Salossa.",
+    "Somero, Salo ja Koski Tl ovat itäisiä kuntia.",
+    "Lapsen tunnus oli väärin Wilmassa.",
+    "Omakannan ja Kelan verkkoasioinnin käyttö vaatii tunnistautumisen.",
+    "Takuusäätiön ja MLL:n kanssa järjestettiin koulutus.",
+    "TE-palvelut siirtyivät kuntiin.",
+    "Telegram-kanavilta levitetään huumeita nuorille.",
+    "Y-Säätiön ja Sininauhasäätiön asunnot ovat täynnä.",
+    "AVI:n ja Valviran ohjeet ovat ristiriitaiset.",
+    "Tyksin päivystyksestä kotiutetaan öisin.",
+    "Varma ja Elo käsittelevät eläkkeet.",
+    "Mikael Agricolan koulussa on kiusaamista.",
+    "Toivolan nuorisotalo on suljettu kesän ajan.",
+    "Aleksis Kiven päivänä kirjastossa oli lukutuokio.",
+    "Martat järjestivät ruokakurssin.",
+    "Mikaelin ja Martin seurakuntien diakoniatyö jakaa ruoka-apua.",
+    "Marian sairaalan tiloissa toimii nyt asumisyksikkö.",
+    # Titles.
+    "Sosiaalijohtaja ja palvelualuejohtaja vierailivat Salon toimipisteessä.",
+    "Ylisosiaalityöntekijä ja johtava sosiaalityöntekijä osallistuivat.",
+    # Swedish and English.
+    "Sten och grus på gångvägarna gör det svårt.",
+    "Hyresnivån stiger i Åbo och S:t Karins, bostadsbidraget har skurits ned.",
+    "Mottagningen i St. Mårtens är stängd.",
+    "Tapahtuma pidetään Pyhän Henrikin aukiolla.",
+    "Socialdirektören i Pargas har lovat svara.",
+    "Svenskspråkiga äldre i Pargas berättar att de inte får service.",
+    "Per månad betalar familjen 850 euro i hyra.",
+    "Inga beslut har fattats ännu.",
+    "Bo hemma längre är målet.",
+    "Lång väntetid försvårar situationen.",
+    "Några ville egentligen ha service på svenska.",
+    "Flera säger att de inte vågar ansöka.",
+    "På Kimitoön och i Dalsbruk saknas mottagning.",
+    "Will the county fund the project next year?",
+    "Mark the forms as urgent when Kela asks for them.",
+    "Hope and trust are rebuilt slowly.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_ordinary_words_places_and_organisations_are_not_names(text: str) -> None:
+    assert found(text) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Confidence and word classes
+# ---------------------------------------------------------------------------------------------
+
+
+def test_confidence_follows_the_evidence() -> None:
+    (full,) = find_names("Soitin Matti Virtaselle eilen.")
+    (single,) = find_names("Soitin Virtaselle eilen.")
+    (ambiguous,) = find_names("Nuoren Onnin kanssa sovittiin.")
+    assert (full.confidence, single.confidence, ambiguous.confidence) == ("high", "medium", "low")
+
+
+def test_word_classes_come_from_voikko_and_the_lists() -> None:
+    assert word_info("Virtaselle").last and not word_info("Virtaselle").common
+    assert word_info("Onnin").first and word_info("Onnin").common
+    assert word_info("Kelan").excluded
+    assert word_info("Wilmassa").excluded
+    assert word_info("Mikaelas").first and word_info("Mikaelas").genitive
+    assert word_info("Holmströms").last
+    assert word_info("Omarille").first
+    assert word_info("Sten").first and word_info("Sten").common
+    assert not word_info("Stockholm").last
+
+
+def test_a_first_name_alone_before_an_institution_word_is_still_a_name() -> None:
+    assert found("Eetun koulussa kiusataan.") == ["Eetun"]
+
+
+def test_findings_are_sorted_inside_the_text_and_do_not_overlap() -> None:
+    text = "Matti Virtanen ja Liisa Korhonen sekä Fatima soittivat. Onni kertoi myös."
+    matches = find_names(text)
+    assert matches == sorted(matches, key=lambda m: m.start)
+    for first, second in zip(matches, matches[1:], strict=False):
+        assert first.end <= second.start
+    assert all(isinstance(m, NameMatch) and 0 <= m.start < m.end <= len(text) for m in matches)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="AaÄäOoSsTtVvKkEe .,:;-()\n'0123", max_size=60))
+def test_any_text_gives_sorted_spans_inside_it(text: str) -> None:
+    matches = find_names(text)
+    assert matches == sorted(matches, key=lambda m: m.start)
+    assert all(0 <= m.start < m.end <= len(text) for m in matches)
+
+
+def test_empty_and_lower_case_texts_have_no_names() -> None:
+    assert find_names("") == []
+    assert find_names("soitin virtaselle eilen") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads and cache
+# ---------------------------------------------------------------------------------------------
+
+
+def test_threads_get_their_own_voikko_and_the_same_answers() -> None:
+    texts = [text for text, _ in NAMES]
+    expected = [found(text) for text in texts]
+    names.word_info.cache_clear()
+    results: dict[int, list[list[str]]] = {}
+    handles: dict[int, object] = {}
+
+    def work(n: int) -> None:
+        results[n] = [found(text) for text in texts * 3][: len(texts)]
+        handles[n] = names._voikko()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result == expected for result in results.values())
+    assert len({id(handle) for handle in handles.values()}) == 4
