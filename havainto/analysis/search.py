@@ -195,10 +195,12 @@ def _matching_sql(
         )
         return sql, [*where_params, *scope_params], "i.report_id", rank, rank_params
     if vendor == "sqlite":
-        # bm25() only works inside the FTS5 query; it reads the index, not the rows.
+        # bm25() only works inside the FTS5 query; it reads the index, not the rows. The unary
+        # + keeps SQLite from handing the id list to FTS5 as one lookup per id (seconds on
+        # 100 000 reports); the ids are checked against the list instead.
         sql = (
             f"SELECT rowid AS report_id, -bm25({FTS_TABLE}, {_FTS_WEIGHTS}) AS score, language "  # noqa: S608
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({scope_sql})"
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({scope_sql})"
         )
         return sql, [_fts_expression(groups), *scope_params], "rowid", "found.score", []
     raise NotImplementedError(f"full-text search is not implemented for {vendor}")

@@ -4,45 +4,31 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from havainto.accounts.access import AnyUser, roles_in
+from havainto.accounts.access import AnyUser
 from havainto.accounts.forms import AccessibleFormMixin
-from havainto.accounts.models import Membership, Organisation, Role
+from havainto.accounts.models import Organisation
 from havainto.analysis.search import MAX_QUERY_CHARS
 from havainto.analysis.services import search_reports
+from havainto.coding.access import get_organisation_for_texts, visible_reports
 from havainto.reports.forms import NamedChoiceField, VocabularyChoiceField
 from havainto.reports.models import Report, Status, VocabularyEntry, VocabularyKind
 
-# Who may search report texts. Readers see aggregates only, never raw texts.
-SEARCH_ROLES = {Role.COORDINATOR, Role.HANDLER, Role.ADMIN}
 RESULTS_SHOWN = 50
 
 
 def get_reports_for_search(user: AnyUser, slug: str) -> tuple[Organisation, QuerySet[Report]]:
-    """The organisation and the reports the user may search in it: 404 for non-members, 403
-    for members whose role may not read report texts; handlers get their units' reports."""
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    roles = roles_in(user, organisation) - {Role.REPORTER}
-    if not roles:
-        raise Http404
-    if not roles & SEARCH_ROLES:
-        raise PermissionDenied
-    reports = Report.objects.of(organisation)
-    if roles & {Role.COORDINATOR, Role.ADMIN}:
-        return organisation, reports
-    units = Membership.objects.filter(
-        user=user, organisation=organisation, role=Role.HANDLER, unit__isnull=False
-    ).values("unit_id")
-    return organisation, reports.filter(unit_id__in=units)
+    """The organisation and the reports the user may search in it, by the workspace's one rule
+    for reading texts (havainto.coding.access): 404 for non-members, 403 for members whose role
+    may not read report texts; handlers get their units' reports, readers only with a grant."""
+    organisation, roles = get_organisation_for_texts(user, slug)
+    return organisation, visible_reports(user, organisation, roles)
 
 
 class DateInput(forms.DateInput):
