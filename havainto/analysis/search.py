@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from havainto.analysis.models import FTS_TABLE
 from havainto.lib.language import LANGUAGES, Analyser
@@ -401,3 +402,24 @@ def search(
     """The best `limit` reports of `queryset` for `query`, with highlighted title and snippet
     (ranked among the newest RANK_WINDOW matches, see `find`)."""
     return find(queryset, query, language=language, limit=limit).hits
+
+
+def filter_matching(
+    queryset: QuerySet[Report], query: str, *, language: str | None = None
+) -> QuerySet[Report]:
+    """`queryset` narrowed to the reports that match `query`, as a filter that keeps the
+    queryset's own order and paging (the inbox's free-text filter). Same analysis and matching
+    as `search`, without ranking."""
+    groups = parse_query(query, language)
+    if not groups:
+        return queryset.none() if query.strip() else queryset
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        where, params, _rank, _rank_params = _postgres_condition(groups, "i")
+        sql = f"SELECT i.report_id FROM analysis_reportindex i WHERE {where}"  # noqa: S608
+    elif vendor == "sqlite":
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        params = [_fts_expression(groups)]
+    else:
+        raise NotImplementedError(f"full-text search is not implemented for {vendor}")
+    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, bound values

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from havainto.accounts.forms import AccessibleFormMixin, clean_text, lang_widget
 from havainto.accounts.models import Organisation, Role
+from havainto.analysis.search import filter_matching
 from havainto.coding.models import Theme, WorkflowState
 from havainto.core.i18n import CONTENT_LANGUAGES
 from havainto.reports.forms import NamedChoiceField, VocabularyChoiceField
@@ -51,9 +52,9 @@ LONG_TEXT_FIELDS = ("description", "causes", "service_effects", "proposal", "ext
 
 
 def filter_text(queryset: QuerySet[Report], q: str) -> QuerySet[Report]:
-    """The inbox's free-text filter. A plain icontains for now; to be switched to
-    havainto.analysis.search.search() (full text, lemmas) in this one place."""
-    return queryset.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    """The inbox's free-text filter: the same lemma-based full-text matching as the search
+    screen (inflected and compound forms), keeping the inbox's order and keyset paging."""
+    return filter_matching(queryset, q)
 
 
 class WorkspaceFormMixin(AccessibleFormMixin):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from havainto.accounts.models import Organisation, Unit
+from havainto.analysis.services import index_report
 from havainto.reports.models import Report, VocabularyEntry, VocabularyKind
 from havainto.reports.services import derive_receipt, hash_receipt, hash_submission_key
 
@@ -54,6 +55,8 @@ def make_report(db: None) -> MakeReport:
             **values,
         )
         report.receipt = receipt  # type: ignore[attr-defined]
+        # Submitting indexes after commit; tests run inside a transaction, so index here.
+        index_report(report.pk)
         return report
 
     return make

@@ -163,10 +163,12 @@ def test_inbox__invalid_filters_show_errors_and_no_rows(
 
 
 def test_filter_text__matches_title_and_description(org: Any, make_report: Any) -> None:
-    make_report(org, title="Vuokrat", description="Asumistuki ei riitä")
+    make_report(org, title="Vuokrat", description="Asumistuen taso ei riitä")
     make_report(org, title="Muuta", description="Ei mitään")
+    # Full-text matching: the dictionary form finds the inflected word.
     found = filter_text(Report.objects.all(), "asumistuki")
     assert [r.title for r in found] == ["Vuokrat"]
+    assert list(filter_text(Report.objects.all(), "' OR 1=1 --")) == []
 
 
 def test_saved_views__save_list_open_and_delete(
