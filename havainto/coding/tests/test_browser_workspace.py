@@ -71,3 +71,24 @@ def test_inbox_filters_work_from_the_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_text(t("No reports match the filters."))).to_be_visible()
     assert_accessible(page, "the inbox with no matches")
+
+
+def test_search_screen_finds_inflected_forms_and_is_accessible(
+    new_page: PageFactory,
+    log_in: Callable[[Page, Any], None],
+    coordinator: Any,
+    report: Report,
+) -> None:
+    page = new_page()
+    log_in(page, coordinator)
+
+    page.goto("/o/alpha/search/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, "the empty search screen")
+
+    # "vuokra" (dictionary form) finds "vuokrien" and "Vuokrat" in the report.
+    page.get_by_role("searchbox").or_(page.get_by_role("textbox").first).first.fill("vuokra")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text(report.title)
+    expect(page.locator("main mark").first).to_be_visible()
+    assert_accessible(page, "the search results")
