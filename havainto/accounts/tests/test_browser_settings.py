@@ -20,6 +20,9 @@ SCREENS = [
     "/o/alpha/settings/questions/new/",
     "/o/alpha/settings/pages/privacy/",
     "/o/alpha/audit/",
+    "/o/alpha/workflow/",
+    "/o/alpha/workflow/add/",
+    "/o/alpha/text-access/",
 ]
 
 
