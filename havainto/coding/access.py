@@ -16,7 +16,7 @@ from django.http import Http404
 
 from havainto.accounts.access import AnyUser, roles_in
 from havainto.accounts.models import Membership, Organisation, Role
-from havainto.coding.models import TextGrant
+from havainto.coding.models import Phenomenon, TextGrant
 from havainto.reports.models import Report, ReportQuerySet
 
 SETTINGS_ROLES = {Role.COORDINATOR, Role.ADMIN}
@@ -120,3 +120,32 @@ def get_organisation_for_audit(user: AnyUser, slug: str) -> Organisation:
     if Role.ADMIN not in roles:
         raise PermissionDenied
     return organisation
+
+
+# --- Phenomena ---------------------------------------------------------------------------
+# Phenomena are what leadership is meant to see: every member of the workspace (coordinators,
+# handlers, readers, admins) may view them; the supporting reports' titles only those who may
+# read report texts. Coordinators gather, edit and carry them forward.
+
+
+def can_edit_phenomena(roles: set[str]) -> bool:
+    return Role.COORDINATOR in roles
+
+
+def get_organisation_for_phenomena(
+    user: AnyUser, slug: str, *, write: bool = False
+) -> tuple[Organisation, set[str]]:
+    organisation, roles = get_organisation_for_member(user, slug)
+    if write and not can_edit_phenomena(roles):
+        raise PermissionDenied
+    return organisation, roles
+
+
+def get_phenomenon_for_user(
+    user: AnyUser, slug: str, pk: int, *, write: bool = False
+) -> tuple[Organisation, Phenomenon, set[str]]:
+    organisation, roles = get_organisation_for_phenomena(user, slug, write=write)
+    phenomenon = Phenomenon.objects.filter(organisation=organisation, pk=pk).first()
+    if phenomenon is None:
+        raise Http404
+    return organisation, phenomenon, roles

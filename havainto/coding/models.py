@@ -254,3 +254,182 @@ class TextGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.organisation_id}"
+
+
+# --- Phenomena (ilmiöt) and their advocacy path ---------------------------------------------
+
+
+class Phenomenon(models.Model):
+    """Reports gathered under one name by a coordinator, with proposals for action and the
+    path along which it was taken to decision makers (the "accountability" of Decidim).
+
+    A merged phenomenon is kept, pointing at the one it was merged into, so old links and the
+    history still resolve; a split one names the phenomenon it came from.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        MERGED = "merged", _("Merged into another")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="phenomena"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), max_length=8_000, blank=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="phenomena", verbose_name=_("themes")
+    )
+    reports = models.ManyToManyField(
+        "reports.Report",
+        through="PhenomenonReport",
+        related_name="phenomena",
+        verbose_name=_("supporting reports"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="split_into",
+        verbose_name=_("split from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("phenomenon")
+        verbose_name_plural = _("phenomena")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "state", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhenomenonReport(models.Model):
+    """A report supporting a phenomenon: who added it and when."""
+
+    phenomenon = models.ForeignKey(Phenomenon, on_delete=models.CASCADE, related_name="links")
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="phenomenon_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phenomenon", "report"], name="phenomenon_report_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["report", "phenomenon"])]
+
+    def __str__(self) -> str:
+        return f"{self.phenomenon_id}: {self.report_id}"
+
+
+class Proposal(models.Model):
+    """A proposal for action of a phenomenon and its outcome, followed to the end."""
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        IMPLEMENTED = "implemented", _("Implemented")
+        PARTLY = "partly", _("Partly implemented")
+        NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+
+    phenomenon = models.ForeignKey(Phenomenon, on_delete=models.CASCADE, related_name="proposals")
+    text = models.TextField(_("proposal for action"), max_length=4_000)
+    addressed_to = models.CharField(_("addressed to"), max_length=200, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PROPOSED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    outcome_note = models.TextField(_("what was done"), max_length=4_000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal for action")
+        verbose_name_plural = _("proposals for action")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="proposal_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AdvocacyStep(models.Model):
+    """One step of the advocacy path: to whom the phenomenon was taken, when, and the answer."""
+
+    class RecipientKind(models.TextChoices):
+        BOARD = "board", _("Board or committee")
+        COUNCIL = "council", _("Council")
+        LEADERSHIP = "leadership", _("Leadership")
+        OFFICIAL = "official", _("Official")
+        FORUM = "forum", _("Forum or network")
+        OTHER = "other", _("Other")
+
+    phenomenon = models.ForeignKey(
+        Phenomenon, on_delete=models.CASCADE, related_name="advocacy_steps"
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advocacy_steps",
+        verbose_name=_("proposal"),
+    )
+    recipient = models.CharField(_("taken to"), max_length=200)
+    recipient_kind = models.CharField(
+        _("kind of recipient"),
+        max_length=12,
+        choices=RecipientKind.choices,
+        default=RecipientKind.BOARD,
+    )
+    taken_on = models.DateField(_("date"))
+    summary = models.TextField(_("what was presented"), max_length=4_000, blank=True)
+    answer = models.TextField(_("answer"), max_length=8_000, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=200, blank=True)
+    answer_shared = models.BooleanField(_("answer shown to the reporters"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("advocacy step")
+        verbose_name_plural = _("advocacy steps")
+        ordering = ["taken_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.taken_on}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)

@@ -18,6 +18,42 @@ urlpatterns = [
     path("o/<slug:slug>/reports/<int:pk>/themes/", views.set_themes, name="report-themes"),
     path("o/<slug:slug>/reports/<int:pk>/notes/", views.add_note, name="report-note"),
     path("o/<slug:slug>/reports/<int:pk>/answer/", views.send_message, name="report-answer"),
+    path(
+        "o/<slug:slug>/reports/<int:pk>/phenomenon/",
+        views.report_gather,
+        name="report-gather",
+    ),
+    path("o/<slug:slug>/phenomena/", views.phenomenon_list, name="phenomena"),
+    path("o/<slug:slug>/phenomena/new/", views.phenomenon_create, name="phenomenon-create"),
+    path("o/<slug:slug>/phenomena/<int:pk>/", views.phenomenon_detail, name="phenomenon"),
+    path("o/<slug:slug>/phenomena/<int:pk>/edit/", views.phenomenon_edit, name="phenomenon-edit"),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/proposals/",
+        views.proposal_add,
+        name="phenomenon-proposal",
+    ),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/proposals/<int:proposal_pk>/",
+        views.proposal_outcome,
+        name="phenomenon-outcome",
+    ),
+    path("o/<slug:slug>/phenomena/<int:pk>/steps/", views.step_add, name="phenomenon-step"),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/steps/<int:step_pk>/answer/",
+        views.step_answer,
+        name="phenomenon-answer",
+    ),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/merge/", views.phenomenon_merge, name="phenomenon-merge"
+    ),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/split/", views.phenomenon_split, name="phenomenon-split"
+    ),
+    path(
+        "o/<slug:slug>/phenomena/<int:pk>/reports/<int:report_pk>/remove/",
+        views.phenomenon_report_remove,
+        name="phenomenon-report-remove",
+    ),
     path("o/<slug:slug>/workflow/", views.workflow, name="workflow"),
     path("o/<slug:slug>/workflow/add/", views.workflow_state_add, name="workflow-add"),
     path("o/<slug:slug>/workflow/<int:pk>/", views.workflow_state, name="workflow-state"),
