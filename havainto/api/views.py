@@ -16,7 +16,12 @@ from havainto.accounts.access import has_role
 from havainto.accounts.models import Organisation
 from havainto.lib.pii import find_personal_data
 from havainto.reports.forms import ReportForm
-from havainto.reports.services import ReplayMismatch, find_by_receipt, submit_report
+from havainto.reports.services import (
+    ReplayMismatch,
+    find_by_receipt,
+    reporter_status,
+    submit_report,
+)
 
 # Only JSON with this content type is accepted: a cross-site HTML form cannot send it
 # without a CORS preflight, which we never grant, so the endpoint needs no CSRF token.
@@ -197,16 +202,36 @@ def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     report = find_by_receipt(receipt)
     if report is None:
         return _error(404, {"receipt": ["No report has this receipt."]})
-    events = report.events.filter(visible_to_reporter=True).order_by("created_at", "id")
+    shown = reporter_status(report)
     return JsonResponse(
         {
             "status": report.status,
-            "status_label": report.get_status_display(),
+            "status_label": shown["status_label"],
             "submitted_on": report.submitted_on.isoformat(),
             "title": report.title,
             "feedback": [
-                {"date": e.created_at.date().isoformat(), "status": e.status, "message": e.message}
-                for e in events
+                {
+                    "date": e.created_at.date().isoformat(),
+                    "status": e.status,
+                    "status_label": e.state_label,
+                    "message": e.message,
+                }
+                for e in shown["events"]
+            ],
+            "phenomena": [
+                {
+                    "name": phenomenon.name,
+                    "proposals": [
+                        {
+                            "text": proposal.text,
+                            "outcome": proposal.outcome,
+                            "outcome_label": proposal.get_outcome_display(),
+                            "progress": proposal.progress,
+                        }
+                        for proposal in phenomenon.proposals.all()
+                    ],
+                }
+                for phenomenon in shown["phenomena"]
             ],
         }
     )

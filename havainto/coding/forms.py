@@ -844,3 +844,27 @@ class AddToPhenomenonForm(WorkspaceFormMixin, forms.Form):
         self.fields["phenomenon"].queryset = Phenomenon.objects.filter(
             organisation=organisation, state=Phenomenon.State.OPEN
         ).order_by("name")
+
+
+# --- Overview (aggregates for everyone in the workspace) -------------------------------------
+
+
+class PeriodForm(AccessibleFormMixin, forms.Form):
+    date_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Received until"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The chosen period; by default the twelve calendar months up to today."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("date_to") or today
+        if data.get("date_from"):
+            return data["date_from"], end
+        months = end.year * 12 + end.month - 1 - 11
+        return datetime.date(months // 12, months % 12 + 1, 1), end

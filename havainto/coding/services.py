@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min
+from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -946,4 +947,75 @@ def phenomenon_support(phenomenon: Phenomenon) -> Support:
         latest_seen=span["latest"],
         municipalities=counted("municipality"),
         service_lines=counted("service_line"),
+    )
+
+
+# --- Overview: counts only, for everyone in the workspace ---------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    total: int
+    by_month: list[tuple[Any, int]]
+    by_type: list[tuple[str, int]]
+    by_theme: list[tuple[str, int]]
+    by_municipality: list[tuple[str, int]]
+    by_service_line: list[tuple[str, int]]
+    by_state: list[tuple[str, int]]
+    uncoded: int
+    phenomena_open: int
+    steps: int
+    steps_answered: int
+
+
+def overview(organisation: Organisation, start: Any, end: Any) -> Overview:
+    """Counts of the organisation's reports received in [start, end]: the readers' view of
+    what the reports say, without any report text."""
+    reports = Report.objects.of(organisation).filter(submitted_on__range=(start, end))
+
+    def named(field: str) -> list[tuple[str, int]]:
+        rows = list(reports.values(field).annotate(n=Count("id")).order_by("-n"))
+        model = Report._meta.get_field(field).related_model
+        objects = {obj.pk: obj for obj in model.objects.filter(pk__in=[r[field] for r in rows])}
+        return [
+            (
+                getattr(objects.get(row[field]), "label", None)
+                or str(objects.get(row[field], "–")),
+                row["n"],
+            )
+            for row in rows
+        ]
+
+    months = (
+        reports.annotate(month=TruncMonth("submitted_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    themes = (
+        ReportTheme.objects.filter(report__in=reports)
+        .values("theme")
+        .annotate(n=Count("report", distinct=True))
+        .order_by("-n")
+    )
+    theme_names = {t.pk: t.label for t in Theme.objects.filter(organisation=organisation)}
+    labels = state_labels(organisation)
+    states = reports.values("status").annotate(n=Count("id")).order_by("-n")
+    steps = AdvocacyStep.objects.filter(
+        phenomenon__organisation=organisation, taken_on__range=(start, end)
+    )
+    return Overview(
+        total=reports.count(),
+        by_month=[(row["month"], row["n"]) for row in months],
+        by_type=named("observation_type"),
+        by_theme=[(theme_names.get(row["theme"], "–"), row["n"]) for row in themes],
+        by_municipality=named("municipality"),
+        by_service_line=named("service_line"),
+        by_state=[(labels.get(row["status"], row["status"]), row["n"]) for row in states],
+        uncoded=reports.filter(report_themes__isnull=True).count(),
+        phenomena_open=Phenomenon.objects.filter(
+            organisation=organisation, state=Phenomenon.State.OPEN
+        ).count(),
+        steps=steps.count(),
+        steps_answered=steps.exclude(answer="").count(),
     )

@@ -23,6 +23,7 @@ urlpatterns = [
         views.report_gather,
         name="report-gather",
     ),
+    path("o/<slug:slug>/overview/", views.overview, name="overview"),
     path("o/<slug:slug>/phenomena/", views.phenomenon_list, name="phenomena"),
     path("o/<slug:slug>/phenomena/new/", views.phenomenon_create, name="phenomenon-create"),
     path("o/<slug:slug>/phenomena/<int:pk>/", views.phenomenon_detail, name="phenomenon"),

@@ -53,6 +53,7 @@ from havainto.coding.forms import (
     NoteForm,
     OutcomeForm,
     Page,
+    PeriodForm,
     PhenomenonEditForm,
     PhenomenonForm,
     ProposalForm,
@@ -145,6 +146,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
             "new_capped": new_count > NEW_CAP,
             "saved_views": SavedView.objects.filter(user=request.user, organisation=organisation),
             "save_form": SavedViewForm(initial={"query": query}),
+            "can_gather": can_edit_phenomena(roles),
             **_nav(roles),
         },
         status=200 if form.is_valid() else 400,
@@ -1074,3 +1076,36 @@ def report_gather(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     messages.success(request, _("The report was added to the phenomenon."))
     return redirect("coding:report", organisation.slug, report.pk)
+
+
+# --- Overview ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Counts for everyone in the workspace (readers included): no report text."""
+    organisation, roles = get_organisation_for_phenomena(request.user, slug)
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "coding/overview.html",
+            {"organisation": organisation, "form": form, **_nav(roles)},
+            status=400,
+        )
+    start, end = form.period(timezone.localdate())
+    if not form.is_bound:
+        form = PeriodForm(initial={"date_from": start, "date_to": end})
+    return render(
+        request,
+        "coding/overview.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "start": start,
+            "end": end,
+            "overview": services.overview(organisation, start, end),
+            **_nav(roles),
+        },
+    )

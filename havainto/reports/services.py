@@ -16,6 +16,8 @@ from django.utils import timezone
 from havainto.accounts.models import Organisation
 from havainto.analysis.tasks import index_report_task
 from havainto.audit.services import record
+from havainto.coding.models import Phenomenon
+from havainto.coding.services import state_labels
 from havainto.lib.pii import Finding, find_blocking_data
 from havainto.reports.forms import CHECKED_TEXT_FIELDS
 from havainto.reports.models import Report, ReportDraft
@@ -279,3 +281,28 @@ def save_draft(
 
 def discard_draft(*, actor: AbstractBaseUser, organisation: Organisation) -> None:
     ReportDraft.objects.filter(user=actor, organisation=organisation).delete()
+
+
+# --- What the reporter is shown ------------------------------------------------------
+
+
+def reporter_status(report: Report | None) -> dict[str, Any]:
+    """What the reporter is shown about the report (receipt page, "my reports", API): its
+    state and the events marked for the reporter, with the organisation's own state names in
+    the reader's language, and the phenomena it is part of with their proposals' outcomes."""
+    if report is None:
+        return {"events": []}
+    labels = state_labels(report.organisation)
+    events = list(report.events.filter(visible_to_reporter=True).order_by("created_at", "id"))
+    for event in events:
+        event.state_label = labels.get(event.status, "") if event.status else ""
+    phenomena = (
+        report.phenomena.exclude(state=Phenomenon.State.MERGED)
+        .prefetch_related("proposals")
+        .order_by("name")
+    )
+    return {
+        "status_label": labels.get(report.status, report.get_status_display()),
+        "events": events,
+        "phenomena": phenomena,
+    }

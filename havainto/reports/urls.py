@@ -11,4 +11,5 @@ urlpatterns = [
     path("receipt/", views.receipt_lookup, name="receipt-lookup"),
     path("receipt/<str:receipt>/", views.receipt_status, name="receipt"),
     path("my/reports/", views.my_reports, name="my-reports"),
+    path("my/reports/<int:pk>/", views.my_report, name="my-report"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from havainto.accounts.access import has_role, organisations_for
 from havainto.accounts.models import Organisation
+from havainto.coding.services import state_labels
 from havainto.reports.forms import ReportForm
 from havainto.reports.models import Report, ReportDraft
 from havainto.reports.services import (
@@ -19,6 +20,7 @@ from havainto.reports.services import (
     DraftRejected,
     ReplayMismatch,
     find_by_receipt,
+    reporter_status,
     save_draft,
     submit_report,
 )
@@ -231,7 +233,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
             "report": report,
             "code": code,
             "not_found": status == 404,
-            "events": _reporter_events(report),
+            **reporter_status(report),
         },
         status=status,
     )
@@ -245,15 +247,7 @@ def receipt_status(request: HttpRequest, receipt: str) -> HttpResponse:
         return render(
             request, "reports/receipt.html", {"not_found": True, "code": receipt}, status=404
         )
-    return render(
-        request, "reports/receipt.html", {"report": report, "events": _reporter_events(report)}
-    )
-
-
-def _reporter_events(report: Report | None) -> list[Any]:
-    if report is None:
-        return []
-    return list(report.events.filter(visible_to_reporter=True).order_by("created_at", "id"))
+    return render(request, "reports/receipt.html", {"report": report, **reporter_status(report)})
 
 
 @login_required
@@ -264,6 +258,13 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("-submitted_on", "-id")
     )
+    reports = list(reports)
+    labels = {}
+    for report in reports:
+        if report.organisation_id not in labels:
+            labels[report.organisation_id] = state_labels(report.organisation)
+        names = labels[report.organisation_id]
+        report.state_label = names.get(report.status, report.get_status_display())
     drafts = ReportDraft.objects.filter(user=request.user).select_related("organisation")
     return render(
         request,
@@ -292,3 +293,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 ),
             )
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+@require_GET
+def my_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """What has happened to one of the user's own named reports."""
+    report = get_object_or_404(Report, pk=pk, author=request.user)
+    return render(
+        request, "reports/receipt.html", {"report": report, "mine": True, **reporter_status(report)}
+    )

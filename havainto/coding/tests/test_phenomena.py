@@ -502,3 +502,100 @@ def test_coordinator_page__logs_the_listing_of_report_titles(
     event = AuditEvent.objects.get(action="phenomenon.reports_listed")
     assert event.object_id == str(full.pk)
     assert full.name not in str(event.__dict__)
+
+
+# --- Overview ----------------------------------------------------------------------------
+
+
+def test_overview__counts_for_a_reader_without_any_report_text(
+    client_for: Callable[[Any], Client], reader: Any, full: Phenomenon, reports: list[Report]
+) -> None:
+    response = client_for(reader).get("/o/alpha/overview/?date_from=2025-01-01&date_to=2025-12-31")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["overview"].total == 3
+    assert dict(response.context["overview"].by_municipality) == {"Turku": 2, "Kaarina": 1}
+    assert [n for _month, n in response.context["overview"].by_month] == [1, 1, 1]
+    assert response.context["overview"].phenomena_open == 1
+    for report in reports:
+        assert report.title not in html
+
+
+def test_overview__default_period_and_bad_dates(
+    client_for: Callable[[Any], Client], coordinator: Any, outsider: Any
+) -> None:
+    client = client_for(coordinator)
+    assert client.get("/o/alpha/overview/").status_code == 200
+    bad = client.get("/o/alpha/overview/?date_from=2025-05-01&date_to=2025-01-01")
+    assert bad.status_code == 400 and 'class="error-summary"' in bad.content.decode()
+    assert client.get("/o/alpha/overview/?date_from=not-a-date").status_code == 400
+    assert client_for(outsider).get("/o/alpha/overview/").status_code == 404
+    assert Client().get("/o/alpha/overview/").status_code == 302
+
+
+# --- What the reporter sees ----------------------------------------------------------------
+
+
+def test_receipt_page_and_api__show_custom_state_names_and_the_proposals(
+    org: Any, coordinator: Any, full: Phenomenon, reports: list[Report]
+) -> None:
+    from havainto.coding.models import WorkflowState
+
+    services.workflow_states(org)  # the defaults, created on first use
+    WorkflowState.objects.filter(organisation=org, code="forwarded").update(
+        label_fi="Viety päättäjille", label_en="Taken to decision makers"
+    )
+    proposal = full.proposals.get()
+    services.update_proposal_outcome(
+        actor=coordinator,
+        proposal=proposal,
+        expected_version=full.version,
+        outcome="in_progress",
+        progress=40,
+        outcome_note="Kaavoitus alkanut",
+    )
+    full.refresh_from_db()
+    services.record_advocacy_step(
+        actor=coordinator,
+        phenomenon=full,
+        expected_version=full.version,
+        recipient="Aluehallitus",
+        recipient_kind="board",
+        taken_on=datetime.date(2025, 6, 1),
+        report_status="forwarded",
+    )
+    code = reports[0].receipt  # type: ignore[attr-defined]
+    html = Client(HTTP_ACCEPT_LANGUAGE="fi").get(f"/receipt/{code}/").content.decode()
+    assert "Viety päättäjille" in html
+    assert full.name in html and "Kaavoitus alkanut" in html and "40 %" in html
+    data = Client().get(f"/api/v1/receipts/{code}/").json()
+    assert data["status"] == "forwarded"
+    assert data["phenomena"][0]["proposals"][0]["progress"] == 40
+    assert any("Aluehallitus" in item["message"] for item in data["feedback"])
+
+
+def test_my_report__shows_the_feedback_to_its_author_only(
+    org: Any,
+    coordinator: Any,
+    reporter: Any,
+    handler: Any,
+    make_report: MakeReport,
+    client_for: Callable[[Any], Client],
+) -> None:
+    mine = make_report(org, title="Oma havainto", author=reporter)
+    phenomenon = services.create_phenomenon(
+        actor=coordinator, organisation=org, name="Yhteinen ilmiö", reports=[mine]
+    )
+    services.record_advocacy_step(
+        actor=coordinator,
+        phenomenon=phenomenon,
+        expected_version=1,
+        recipient="Lautakunta",
+        recipient_kind="board",
+        taken_on=datetime.date(2025, 5, 1),
+    )
+    listing = client_for(reporter).get("/my/reports/").content.decode()
+    assert f"/my/reports/{mine.pk}/" in listing
+    page = client_for(reporter).get(f"/my/reports/{mine.pk}/")
+    assert page.status_code == 200 and "Lautakunta" in page.content.decode()
+    assert client_for(handler).get(f"/my/reports/{mine.pk}/").status_code == 404
