@@ -912,8 +912,11 @@ def _example_receipts(
     slug: str, plan: Sequence[PlannedReport], codes: dict[int, str]
 ) -> list[DemoReceipt]:
     """Three receipt codes that show something: an answered report, a forwarded one in the
-    other language if there is one, and a fresh one that waits for handling."""
-    newest_first = sorted(plan, key=lambda p: (p.submitted_on, p.index), reverse=True)
+    other language if there is one, and a fresh one that waits for handling. Anonymous
+    reports first: the receipt code is all their reporters have."""
+    newest_first = sorted(
+        plan, key=lambda p: (p.author is None, p.submitted_on, p.index), reverse=True
+    )
     picks: list[PlannedReport] = []
     wanted = [("answered", "fi"), ("forwarded", "sv"), ("received", "fi"), ("closed", "fi")]
     for status, language in wanted:

@@ -91,3 +91,42 @@ def test_sequential_saves_from_fresh_versions__all_count(coordinator: Any, repor
 
     report.refresh_from_db()
     assert report.version == 1 + len(saved)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_phenomenon_edits__one_wins_the_rest_conflict(coordinator: Any) -> None:
+    """REL-06 for phenomena: N coordinators add a proposal from the same version at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and concurrent writers are tested on PostgreSQL")
+    from havainto.coding.models import Phenomenon, Proposal
+
+    phenomenon = services.create_phenomenon(
+        actor=coordinator, organisation=coordinator.memberships.first().organisation, name="P"
+    )
+    barrier = threading.Barrier(WRITERS)
+    outcomes: list[str] = []
+
+    def save(number: int) -> None:
+        try:
+            stale = Phenomenon.objects.get(pk=phenomenon.pk)
+            barrier.wait()
+            services.add_proposal(
+                actor=coordinator, phenomenon=stale, expected_version=1, text=f"ehdotus {number}"
+            )
+            outcomes.append("saved")
+        except services.PhenomenonConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["conflict"] * (WRITERS - 1) + ["saved"]
+    phenomenon.refresh_from_db()
+    assert phenomenon.version == 2
+    assert Proposal.objects.filter(phenomenon=phenomenon).count() == 1
