@@ -868,3 +868,28 @@ class PeriodForm(AccessibleFormMixin, forms.Form):
             return data["date_from"], end
         months = end.year * 12 + end.month - 1 - 11
         return datetime.date(months // 12, months % 12 + 1, 1), end
+
+
+class DigestForm(AccessibleFormMixin, forms.Form):
+    date_from = forms.DateField(label=_("Reports received from"), widget=DateInput())
+    date_to = forms.DateField(label=_("Reports received until"), widget=DateInput())
+    intro = forms.CharField(
+        label=_("Introduction"),
+        max_length=4_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "A greeting in your own words, shown above the generated summary. The summary "
+            "itself is written in the language of each report."
+        ),
+    )
+
+    def clean_intro(self) -> str:
+        return clean_text(self.cleaned_data.get("intro"), short=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned

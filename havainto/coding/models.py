@@ -433,3 +433,30 @@ class AdvocacyStep(models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
+
+
+class Digest(models.Model):
+    """A "you said, we did" message to everyone who reported in a period: on the receipt page
+    of each of the period's reports, and by e-mail to named reporters who asked for feedback."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    intro = models.TextField(_("introduction"), max_length=4_000, blank=True)
+    body_fi = models.TextField(blank=True)
+    body_sv = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    report_count = models.PositiveIntegerField(default=0)
+    mail_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.period_end}"

@@ -25,6 +25,7 @@ from havainto.accounts.models import Organisation
 from havainto.audit.services import record
 from havainto.coding.models import (
     AdvocacyStep,
+    Digest,
     InboxVisit,
     InternalNote,
     OutboxMessage,
@@ -1019,3 +1020,139 @@ def overview(organisation: Organisation, start: Any, end: Any) -> Overview:
         steps=steps.count(),
         steps_answered=steps.exclude(answer="").count(),
     )
+
+
+# --- "You said, we did" digest -------------------------------------------------------------
+
+
+def _period(start: Any, end: Any) -> str:
+    return f"{_format_date(start)}–{_format_date(end)}"
+
+
+def compose_digest(organisation: Organisation, start: Any, end: Any, language: str) -> str:
+    """What was done with the reports received in [start, end], in one language: counts,
+    the phenomena they are part of with the steps taken, the answers shared with reporters,
+    and the proposals' outcomes. Only what reporters may see anyway."""
+    with translation.override(language):
+        reports = Report.objects.of(organisation).filter(submitted_on__range=(start, end))
+        total = reports.count()
+        final = [s.code for s in workflow_states(organisation) if s.is_final]
+        handled = reports.exclude(status=Status.RECEIVED).count()
+        phenomena = (
+            Phenomenon.objects.filter(links__report__in=reports)
+            .exclude(state=Phenomenon.State.MERGED)
+            .annotate(supporting=Count("links", distinct=True))
+            .distinct()
+            .order_by("name")
+        )
+        lines = [
+            gettext(
+                "In %(period)s, %(total)s reports were sent to %(organisation)s. "
+                "%(handled)s of them have been handled, %(closed)s closed."
+            )
+            % {
+                "period": _period(start, end),
+                "total": total,
+                "organisation": organisation.name,
+                "handled": handled,
+                "closed": reports.filter(status__in=final).count(),
+            }
+        ]
+        if phenomena:
+            lines.append(gettext("They were gathered into these phenomena and taken forward:"))
+        for phenomenon in phenomena:
+            lines.append(f"\n* {phenomenon.name}")
+            for step in phenomenon.advocacy_steps.order_by("taken_on", "id"):
+                lines.append(
+                    "  – "
+                    + gettext("%(date)s taken to %(recipient)s.")
+                    % {"date": _format_date(step.taken_on), "recipient": step.recipient}
+                )
+                if step.answer and step.answer_shared:
+                    lines.append(
+                        "    "
+                        + gettext("Answer (%(date)s): %(answer)s")
+                        % {
+                            "date": _format_date(step.answered_on or step.taken_on),
+                            "answer": " ".join(step.answer.split()),
+                        }
+                    )
+            for proposal in phenomenon.proposals.all():
+                lines.append(
+                    "  – "
+                    + gettext("Proposal: %(text)s – %(outcome)s (%(progress)s %%)")
+                    % {
+                        "text": " ".join(proposal.text.split()),
+                        "outcome": proposal.get_outcome_display(),
+                        "progress": proposal.progress,
+                    }
+                )
+        if not phenomena:
+            lines.append(
+                gettext("None of them has been taken to decision makers as a phenomenon yet.")
+            )
+        return "\n".join(lines)
+
+
+@transaction.atomic
+def send_digest(
+    *, actor: AbstractBaseUser, organisation: Organisation, start: Any, end: Any, intro: str
+) -> Digest:
+    """Tell everyone who reported in [start, end] what was done: a message on the receipt page
+    of each report (anonymous reporters see it with their code) and one e-mail per named
+    reporter's address who asked for feedback, in the language of their report."""
+    bodies = {code: compose_digest(organisation, start, end, code) for code in ("fi", "sv", "en")}
+    reports = list(
+        Report.objects.of(organisation)
+        .filter(submitted_on__range=(start, end))
+        .select_related("author", "organisation")
+        .order_by("pk")
+    )
+
+    def text(language: str) -> str:
+        body = bodies.get(language, bodies["fi"])
+        return f"{intro}\n\n{body}".strip() if intro else body
+
+    ReportEvent.objects.bulk_create(
+        ReportEvent(
+            report=report, actor=actor, message=text(report.language), visible_to_reporter=True
+        )
+        for report in reports
+    )
+    addresses: dict[str, Report] = {}
+    for report in reports:
+        address = feedback_address(report)
+        if address and address.lower() not in addresses:
+            addresses[address.lower()] = report
+    mails = []
+    for report in addresses.values():
+        with translation.override(report.language):
+            subject = gettext("What became of the reports of %(period)s – %(organisation)s") % {
+                "period": _period(start, end),
+                "organisation": organisation.name,
+            }
+            body = render_to_string("coding/email/digest_body.txt", {"text": text(report.language)})
+        mails.append(
+            OutboxMessage.objects.create(
+                organisation=organisation,
+                to=feedback_address(report),
+                subject=" ".join(subject.split())[:200],
+                body=body,
+            )
+        )
+    digest = Digest.objects.create(
+        organisation=organisation,
+        period_start=start,
+        period_end=end,
+        intro=intro,
+        body_fi=bodies["fi"],
+        body_sv=bodies["sv"],
+        body_en=bodies["en"],
+        report_count=len(reports),
+        mail_count=len(mails),
+        created_by=actor,
+    )
+    record("digest.sent", actor=actor, organisation=organisation, obj=digest)
+    for message in mails:
+        transaction.on_commit(lambda pk=message.pk: _enqueue_delivery(pk))
+    return digest

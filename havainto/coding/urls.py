@@ -24,6 +24,7 @@ urlpatterns = [
         name="report-gather",
     ),
     path("o/<slug:slug>/overview/", views.overview, name="overview"),
+    path("o/<slug:slug>/digests/", views.digests, name="digests"),
     path("o/<slug:slug>/phenomena/", views.phenomenon_list, name="phenomena"),
     path("o/<slug:slug>/phenomena/new/", views.phenomenon_create, name="phenomenon-create"),
     path("o/<slug:slug>/phenomena/<int:pk>/", views.phenomenon_detail, name="phenomenon"),

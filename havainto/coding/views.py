@@ -46,6 +46,7 @@ from havainto.coding.forms import (
     AnswerForm,
     AssignForm,
     AuditFilterForm,
+    DigestForm,
     InboxFilterForm,
     MergeForm,
     MessageForm,
@@ -70,6 +71,7 @@ from havainto.coding.forms import (
 )
 from havainto.coding.models import (
     AdvocacyStep,
+    Digest,
     Phenomenon,
     PhenomenonReport,
     Proposal,
@@ -88,6 +90,7 @@ def _nav(roles: set[str]) -> dict[str, bool]:
     """What the workspace menu offers."""
     return {
         "can_configure": bool(roles & {Role.COORDINATOR, Role.ADMIN}),
+        "can_gather": can_edit_phenomena(roles),
         "is_admin": Role.ADMIN in roles,
     }
 
@@ -146,7 +149,6 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
             "new_capped": new_count > NEW_CAP,
             "saved_views": SavedView.objects.filter(user=request.user, organisation=organisation),
             "save_form": SavedViewForm(initial={"query": query}),
-            "can_gather": can_edit_phenomena(roles),
             **_nav(roles),
         },
         status=200 if form.is_valid() else 400,
@@ -1108,4 +1110,57 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "overview": services.overview(organisation, start, end),
             **_nav(roles),
         },
+    )
+
+
+# --- "You said, we did" ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digests(request: HttpRequest, slug: str) -> HttpResponse:
+    """Compose (preview) and send the digest of a period to everyone who reported in it."""
+    organisation, roles = get_organisation_for_phenomena(request.user, slug, write=True)
+    today = timezone.localdate()
+    start, end = PeriodForm().period(today)
+    form = DigestForm(_data(request), initial={"date_from": start, "date_to": end})
+    preview, status, report_count = "", 200, 0
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            if request.POST.get("send") == "yes":
+                digest = services.send_digest(
+                    actor=request.user,
+                    organisation=organisation,
+                    start=start,
+                    end=end,
+                    intro=form.cleaned_data["intro"],
+                )
+                messages.success(
+                    request,
+                    _("The digest was sent: %(reports)s reports, %(mails)s e-mails.")
+                    % {"reports": digest.report_count, "mails": digest.mail_count},
+                )
+                return redirect("coding:digests", organisation.slug)
+            language = (request.LANGUAGE_CODE or "fi")[:2]
+            preview = services.compose_digest(organisation, start, end, language)
+            if form.cleaned_data["intro"]:
+                preview = f"{form.cleaned_data['intro']}\n\n{preview}"
+            report_count = (
+                Report.objects.of(organisation).filter(submitted_on__range=(start, end)).count()
+            )
+    return render(
+        request,
+        "coding/digests.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "preview": preview,
+            "report_count": report_count,
+            "sent": Digest.objects.filter(organisation=organisation)[:50],
+            **_nav(roles),
+        },
+        status=status,
     )
