@@ -39,7 +39,7 @@ from havainto.analysis.search import filter_matching
 from havainto.coding.models import AdvocacyStep, Phenomenon, Proposal, Theme, WorkflowState
 from havainto.core.i18n import CONTENT_LANGUAGES
 from havainto.reports.forms import NamedChoiceField, VocabularyChoiceField
-from havainto.reports.models import TEXT_MAX, Report, VocabularyEntry, VocabularyKind
+from havainto.reports.models import TEXT_MAX, Report, Status, VocabularyEntry, VocabularyKind
 
 PAGE_SIZE = 50
 NEW_CAP = 999
@@ -403,7 +403,9 @@ class StateChangeForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.templates = {s.code: s.template_in(report.language) for s in states}
         field = self.fields["to_status"]
-        field.choices = [(s.code, s.label) for s in states if s.code != report.status]
+        field.choices = [
+            (s.code, s.label) for s in states if s.code != report.status and not s.hidden
+        ]
         field.widget = TemplateSelect(self.templates)
         field.widget.choices = field.choices
         # Who reads the message: it is written in the language of the report.
@@ -507,6 +509,14 @@ class WorkflowStateForm(AccessibleFormMixin, forms.Form):
     )
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=9999)
     is_final = forms.BooleanField(label=_("Final state: handling has ended"), required=False)
+    hidden = forms.BooleanField(
+        label=_("No longer in use"),
+        required=False,
+        help_text=_(
+            "Not offered for new changes. Reports in this state keep it, and their history "
+            "still shows its name."
+        ),
+    )
     template_fi = forms.CharField(
         label=_("Message to the reporter in Finnish"),
         required=False,
@@ -538,6 +548,8 @@ class WorkflowStateForm(AccessibleFormMixin, forms.Form):
                         self.add_error(name, error)
         if "label_fi" in cleaned and not cleaned["label_fi"]:
             self.add_error("label_fi", _("Give the Finnish name."))
+        if cleaned.get("hidden") and self.initial.get("code") == Status.RECEIVED:
+            self.add_error("hidden", _("New reports start in this state: it stays in use."))
         return cleaned
 
 
@@ -704,7 +716,9 @@ class OutcomeForm(VersionedForm):
 
 
 def _state_choices(states: list[WorkflowState]) -> list[tuple[str, str]]:
-    return [("", _("Do not change"))] + [(state.code, state.label) for state in states]
+    return [("", _("Do not change"))] + [
+        (state.code, state.label) for state in states if not state.hidden
+    ]
 
 
 class StepForm(VersionedForm):

@@ -60,6 +60,9 @@ class WorkflowState(models.Model):
     is_final = models.BooleanField(
         _("final state"), default=False, help_text=_("Reports in a final state are done.")
     )
+    # A state is never deleted (reports and their history name it); a hidden one is no longer
+    # offered for new changes.
+    hidden = models.BooleanField(_("no longer in use"), default=False)
     template_fi = models.TextField(_("message to the reporter in Finnish"), blank=True)
     template_sv = models.TextField(_("message to the reporter in Swedish"), blank=True)
     template_en = models.TextField(_("message to the reporter in English"), blank=True)

@@ -398,6 +398,7 @@ STATE_FIELDS = (
     "label_en",
     "order",
     "is_final",
+    "hidden",
     "template_fi",
     "template_sv",
     "template_en",

@@ -432,7 +432,7 @@ def workflow(request: HttpRequest, slug: str) -> HttpResponse:
 def workflow_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation, _roles = get_organisation_for_settings(request.user, slug)
     state = get_object_or_404(WorkflowState, pk=pk, organisation=organisation)
-    initial = {name: getattr(state, name) for name in services.STATE_FIELDS}
+    initial = {"code": state.code, **{name: getattr(state, name) for name in services.STATE_FIELDS}}
     form = WorkflowStateForm(_data(request), initial=initial)
     if form.is_bound and form.is_valid():
         services.update_workflow_state(actor=request.user, state=state, values=form.cleaned_data)

@@ -333,3 +333,36 @@ def test_workspace_pages__have_one_h1_and_no_inline_script(
         assert len(re.findall(r"<h1[ >]", page)) == 1, path
         assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
         assert "style=" not in page, path
+
+
+def test_hidden_state__is_no_longer_offered_but_keeps_its_reports(
+    client_for: Any, coordinator: Any, report: Report
+) -> None:
+    states = {s.code: s for s in services.workflow_states(report.organisation)}
+    client = client_for(coordinator)
+    assert change(client, report, to_status="coded").status_code == 302
+    coded = states["coded"]
+    data = {
+        name: getattr(coded, name)
+        for name in services.STATE_FIELDS
+        if name not in ("is_final", "hidden")
+    }
+    response = client.post(f"/o/alpha/workflow/{coded.pk}/", {**data, "hidden": "on"})
+    assert response.status_code == 302
+    coded.refresh_from_db()
+    assert coded.hidden
+    report.refresh_from_db()
+    assert report.status == "coded"
+    page = client.get(f"/o/alpha/reports/{report.pk}/").content.decode()
+    assert 'value="coded"' not in page  # not offered any more
+    assert coded.label_fi in page  # the report's state still has its name
+    received = states["received"]
+    data = {
+        name: getattr(received, name)
+        for name in services.STATE_FIELDS
+        if name not in ("is_final", "hidden")
+    }
+    refused = client.post(f"/o/alpha/workflow/{received.pk}/", {**data, "hidden": "on"})
+    assert refused.status_code == 400
+    received.refresh_from_db()
+    assert not received.hidden
