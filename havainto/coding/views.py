@@ -52,6 +52,7 @@ from havainto.coding.forms import (
     person_name,
 )
 from havainto.coding.models import SavedView, TextGrant, Theme, WorkflowState
+from havainto.coding.passage_context import report_passages_context
 from havainto.reports.models import Report
 
 AUDIT_PAGE_SIZE = 100
@@ -207,6 +208,8 @@ def _render_report(
         "notes": report.notes.select_related("author"),
         **_nav(roles),
     }
+    # Quotes and redactions (passage_context.py); their forms may be among `bound`.
+    context.update(report_passages_context(organisation, report, roles, handling=handling))
     if handling:
         context.update(_handling_forms(organisation, report, states))
         context.update(bound or {})
@@ -478,6 +481,16 @@ ACTION_LABELS = {
     "report.themes_changed": _("Changed the themes"),
     "report.note_added": _("Added an internal note"),
     "report.answered": _("Answered the reporter"),
+    "report.redacted": _("Redacted a passage of the report"),
+    "report.excerpt_viewed": _("Saw passages of the report (quotes, redaction queue)"),
+    "quote.added": _("Added a quote"),
+    "quote.removed": _("Removed a quote"),
+    "quote.approved": _("Approved a quote for publication"),
+    "quote.approval_withdrawn": _("Withdrew the approval of a quote"),
+    "quote.changed": _("A redaction changed a quote"),
+    "redaction.original_viewed": _("Read the original of a redacted passage"),
+    "redaction.original_purged": _("The original of a redacted passage was erased"),
+    "redaction_candidate.dismissed": _("Marked a finding as not personal data"),
     "report.submitted": _("Submitted a report"),
     "report.submitted_anonymously": _("A report was submitted anonymously"),
     "workflow_state.changed": _("Changed a handling state"),
