@@ -719,19 +719,19 @@ class PassageForm(WorkspaceFormMixin, forms.Form):
         return span if same_words(span.of(text), passage) else None
 
 
-def _reason_field(help_text: str) -> forms.CharField:
-    return forms.CharField(
-        label=_("Reason"),
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=help_text,
-    )
-
-
 REDACTION_REASON_HELP = _(
     "Why the passage is removed, for example “a client's name”. Seen by the handlers; the "
     "removed words are not."
 )
+
+
+def _redaction_reason() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the redaction"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REDACTION_REASON_HELP,
+    )
 
 
 def _clean_reason(value: str | None) -> str:
@@ -757,7 +757,7 @@ class RedactionForm(PassageForm):
     prefix = "redact"
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    reason = _reason_field(REDACTION_REASON_HELP)
+    reason = _redaction_reason()
 
     def clean_reason(self) -> str:
         return _clean_reason(self.cleaned_data.get("reason"))
@@ -768,7 +768,7 @@ class CandidateRedactionForm(VersionedForm):
 
     prefix = "redact"
 
-    reason = _reason_field(REDACTION_REASON_HELP)
+    reason = _redaction_reason()
 
     def clean_reason(self) -> str:
         return _clean_reason(self.cleaned_data.get("reason"))
