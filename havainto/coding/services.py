@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from havainto.accounts.models import Organisation
 from havainto.analysis.services import index_report
+from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding.models import (
     InboxVisit,
@@ -545,14 +546,17 @@ def record_excerpt_reads(
     *, actor: AbstractBaseUser, organisation: Organisation, report_ids: Iterable[int]
 ) -> None:
     """Log that the user saw passages of these reports (quote lists, the redaction queue):
-    one row per report, ids only, like a read of the full text."""
-    for report_id in sorted(set(report_ids)):
-        record(
-            "report.excerpt_viewed",
-            actor=actor,
+    one row per report, ids only, like a read of the full text; one INSERT for a page."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
             organisation=organisation,
-            obj=Report(pk=report_id),
+            actor=actor,
+            action="report.excerpt_viewed",
+            object_type="report",
+            object_id=str(report_id),
         )
+        for report_id in sorted(set(report_ids))
+    )
 
 
 # --- Quotes ----------------------------------------------------------------------------------

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from havainto.accounts.models import Role
 from havainto.analysis.tasks import index_report_task
 from havainto.audit.models import AuditEvent
 from havainto.coding import services
-from havainto.coding.models import Redaction, RedactionCandidate, TextGrant
+from havainto.coding.models import Redaction, RedactionCandidate, TextGrant, Theme
 from havainto.lib.passages import MARKER
 from havainto.reports.models import Report
 
@@ -302,3 +304,24 @@ def test_queue_handler_and_coordinator_see_the_nav_count_only_with_the_role(
     TextGrant.objects.create(organisation=org, user=both)
     page = client_for(both).get(f"/o/alpha/reports/{report.pk}/").content.decode()
     assert "redaction-queue" not in page
+
+
+def test_queue_and_quote_list__cost_the_same_queries_for_more_rows(
+    org: Any, make_report: Any, coordinator: Any, client_for: Any
+) -> None:
+    theme = Theme.objects.filter(organisation=org).first()
+    client = client_for(coordinator)
+    counts: dict[str, list[int]] = {}
+    for batch in (2, 12):
+        for i in range(batch):
+            made = make_report(org, description=f"Soita 040 123 45{i:02d}. Vuokrat nousevat.")
+            services.refresh_redaction_candidates(made.pk)
+            services.add_quote(
+                actor=coordinator, report=made, field="description", start=0, end=5, theme=theme
+            )
+        for url in ("/o/alpha/redaction-queue/", "/o/alpha/quotes/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.setdefault(url, []).append(len(queries.captured_queries))
+    for url, (few, many) in counts.items():
+        assert few == many, (url, few, many)
