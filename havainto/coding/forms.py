@@ -630,7 +630,11 @@ class PassageForm(WorkspaceFormMixin, forms.Form):
     selected words. Valid: cleaned_data["span"] (a lib.passages.Span) and ["text"].
     """
 
-    field = forms.ChoiceField(label=_("Part of the report"), choices=ReportTextField.choices)
+    field = forms.ChoiceField(
+        label=_("Part of the report"),
+        choices=ReportTextField.choices,
+        initial=ReportTextField.DESCRIPTION,
+    )
     passage = forms.CharField(
         label=_("Words"),
         max_length=TEXT_MAX,

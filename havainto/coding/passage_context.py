@@ -48,7 +48,6 @@ def report_passages_context(
         "quotes": quotes,
         "can_approve_quotes": can_approve_quotes(roles),
         "redactions": list(report.redactions.select_related("redacted_by")),
-        "passage_fields": ReportTextField.choices,
     }
     if handling:
         context["quote_form"] = QuoteForm(report=report)
