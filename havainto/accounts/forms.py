@@ -100,7 +100,12 @@ class OrganisationSettingsForm(AccessibleFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["allow_anonymous", "languages"]
+        fields = ["allow_anonymous", "languages", "redaction_original_retention_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a post (an older form), the retention stays as it is.
+        self.fields["redaction_original_retention_days"].required = False
 
     def clean_languages(self) -> list[str]:
         chosen = set(self.cleaned_data["languages"])

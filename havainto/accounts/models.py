@@ -1,10 +1,14 @@
 """Organisations (wellbeing services counties or cities), their structure, and who works there."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from havainto.core.i18n import pick
+
+REDACTION_RETENTION_DEFAULT = 30
+REDACTION_RETENTION_MAX = 365
 
 
 class Organisation(models.Model):
@@ -21,6 +25,16 @@ class Organisation(models.Model):
         _("accepts reports without login"),
         default=True,
         help_text=_("When off, only logged-in members of the organisation can report."),
+    )
+    # How long coordinators can still read what a redaction removed (coding.Redaction).
+    redaction_original_retention_days = models.PositiveSmallIntegerField(
+        _("days the original of a redacted passage is kept"),
+        default=REDACTION_RETENTION_DEFAULT,
+        validators=[MaxValueValidator(REDACTION_RETENTION_MAX)],
+        help_text=_(
+            "Coordinators can read the original of a redacted passage for this many days; then "
+            "it is erased for good. 0 erases it at the next daily clean-up."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

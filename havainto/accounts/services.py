@@ -10,7 +10,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from havainto.accounts.models import Membership, Municipality, Organisation, ServiceLine
+from havainto.accounts.models import (
+    REDACTION_RETENTION_MAX,
+    Membership,
+    Municipality,
+    Organisation,
+    ServiceLine,
+)
 from havainto.audit.services import record
 from havainto.coding.models import Theme
 from havainto.core.i18n import CONTENT_LANGUAGES
@@ -168,14 +174,23 @@ def update_organisation_settings(
     organisation: Organisation,
     allow_anonymous: bool,
     languages: Sequence[str],
+    redaction_original_retention_days: int | None = None,
 ) -> Organisation:
-    """Change whether anonymous reports are taken and which languages the form offers."""
+    """Change whether anonymous reports are taken, which languages the form offers and (when
+    given) how many days the originals of redacted passages are kept."""
     languages = list(dict.fromkeys(languages))
     if not languages or set(languages) - set(CONTENT_LANGUAGES):
         raise ValidationError({"languages": _("Choose at least one of the form languages.")})
+    values: dict[str, Any] = {"allow_anonymous": allow_anonymous, "languages": languages}
+    if redaction_original_retention_days is not None:
+        if not 0 <= redaction_original_retention_days <= REDACTION_RETENTION_MAX:
+            raise ValidationError(
+                {"redaction_original_retention_days": _("Give a number of days from 0 to 365.")}
+            )
+        values["redaction_original_retention_days"] = redaction_original_retention_days
     # Re-read under a lock: the caller's instance may already carry a form's values.
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = _apply(current, {"allow_anonymous": allow_anonymous, "languages": languages})
+    changed = _apply(current, values)
     if changed:
         current.save(update_fields=changed)
         record(

@@ -89,6 +89,9 @@ def settings_overview(request: HttpRequest, slug: str) -> HttpResponse:
                 organisation=organisation,
                 allow_anonymous=form.cleaned_data["allow_anonymous"],
                 languages=form.cleaned_data["languages"],
+                redaction_original_retention_days=form.cleaned_data[
+                    "redaction_original_retention_days"
+                ],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -11,12 +11,12 @@ the organisation whose role lacks a right gets a 403 that shows no data.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from havainto.accounts.access import AnyUser, roles_in
 from havainto.accounts.models import Membership, Organisation, Role
-from havainto.coding.models import Phenomenon, TextGrant
+from havainto.coding.models import Phenomenon, Quote, Redaction, RedactionCandidate, TextGrant
 from havainto.reports.models import Report, ReportQuerySet
 
 SETTINGS_ROLES = {Role.COORDINATOR, Role.ADMIN}
@@ -149,3 +149,81 @@ def get_phenomenon_for_user(
     if phenomenon is None:
         raise Http404
     return organisation, phenomenon, roles
+
+
+# --- Passages: quotes, redactions and the redaction queue -----------------------------------
+# Quotes are read by whoever reads the report; added and removed by those who handle it;
+# approved for publication by coordinators. Redacting is handling; the originals of redacted
+# passages are for coordinators. The redaction queue is for coordinators (the organisation)
+# and handlers (their units).
+
+
+def can_approve_quotes(roles: set[str]) -> bool:
+    return Role.COORDINATOR in roles
+
+
+def get_quote_for_user(
+    user: AnyUser, slug: str, pk: int, *, write: bool = False, approve: bool = False
+) -> tuple[Organisation, Quote, set[str]]:
+    """The quote if the user may read its report; write=True: may handle the report;
+    approve=True: is a coordinator. 404 / 403 as for reports."""
+    organisation, roles = get_organisation_for_texts(user, slug)
+    quote = (
+        Quote.objects.filter(pk=pk, report__in=visible_reports(user, organisation, roles))
+        .select_related("report__organisation", "theme")
+        .first()
+    )
+    if quote is None:
+        raise Http404
+    if write and not can_handle(user, organisation, roles, quote.report):
+        raise PermissionDenied
+    if approve and not can_approve_quotes(roles):
+        raise PermissionDenied
+    return organisation, quote, roles
+
+
+def get_redaction_for_coordinator(
+    user: AnyUser, slug: str, report_pk: int, pk: int
+) -> tuple[Organisation, Redaction, set[str]]:
+    """A redaction of a report, for reading its original: coordinators only."""
+    organisation, report, roles = get_report_for_user(user, slug, report_pk)
+    if Role.COORDINATOR not in roles:
+        raise PermissionDenied
+    redaction = Redaction.objects.filter(pk=pk, report=report).select_related("report").first()
+    if redaction is None:
+        raise Http404
+    return organisation, redaction, roles
+
+
+def get_organisation_for_queue(user: AnyUser, slug: str) -> tuple[Organisation, set[str]]:
+    """The redaction queue: coordinators and handlers; 403 for other members."""
+    organisation, roles = get_organisation_for_member(user, slug)
+    if not roles & {Role.COORDINATOR, Role.HANDLER}:
+        raise PermissionDenied
+    return organisation, roles
+
+
+def queue_candidates(
+    user: AnyUser, organisation: Organisation, roles: set[str]
+) -> QuerySet[RedactionCandidate]:
+    """The open candidates of the reports the user handles."""
+    handled = visible_reports(user, organisation, roles & {Role.COORDINATOR, Role.HANDLER})
+    return RedactionCandidate.objects.filter(
+        state=RedactionCandidate.State.OPEN, report__in=handled
+    )
+
+
+def get_candidate_for_user(
+    user: AnyUser, slug: str, pk: int
+) -> tuple[Organisation, RedactionCandidate, set[str]]:
+    """An open candidate of a report the user handles; 404 otherwise (also when decided)."""
+    organisation, roles = get_organisation_for_queue(user, slug)
+    candidate = (
+        queue_candidates(user, organisation, roles)
+        .filter(pk=pk)
+        .select_related("report__organisation")
+        .first()
+    )
+    if candidate is None:
+        raise Http404
+    return organisation, candidate, roles

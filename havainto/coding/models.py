@@ -463,3 +463,190 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start}–{self.period_end}"
+
+
+# --- Passages of report texts: quotes and redaction ----------------------------------------
+# A passage is (field, start, end) in the current text of a report (havainto.lib.passages).
+
+
+class ReportTextField(models.TextChoices):
+    """The free-text fields of a report that passages are taken from."""
+
+    TITLE = "title", _("Title")
+    DESCRIPTION = "description", _("Observation")
+    CAUSES = "causes", _("Causes and societal connections")
+    SERVICE_EFFECTS = "service_effects", _("Effects of services")
+    PROPOSAL = "proposal", _("Proposal for action")
+
+
+def _text_at_offsets(prefix: str = "report__") -> models.Case:
+    """SQL for the report's text at the row's (field, start, end): what is there now."""
+    from django.db.models.functions import Substr
+
+    return models.Case(
+        *[
+            models.When(
+                field=name,
+                then=Substr(
+                    f"{prefix}{name}", models.F("start") + 1, models.F("end") - models.F("start")
+                ),
+            )
+            for name in ReportTextField.values
+        ],
+        output_field=models.TextField(),
+    )
+
+
+class QuoteQuerySet(models.QuerySet["Quote"]):
+    def of(self, organisation: Organisation) -> "QuoteQuerySet":
+        return self.filter(report__organisation=organisation)
+
+    def current(self) -> "QuoteQuerySet":
+        """Quotes whose report still holds their text at their offsets."""
+        return self.alias(text_now=_text_at_offsets()).filter(text_now=models.F("text"))
+
+    def approved(self) -> "QuoteQuerySet":
+        return self.filter(approved_for_publication=True)
+
+
+class Quote(models.Model):
+    """A passage of a report coded with a theme. A coordinator's approval ("checked for
+    identifiability", LEG-08) lets summaries publish it; the approval holds only while the
+    report still says exactly this (a redaction under it takes the approval away)."""
+
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="quotes")
+    field = models.CharField(_("text field"), max_length=20, choices=ReportTextField.choices)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    text = models.TextField(_("quote"))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("theme")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    approved_for_publication = models.BooleanField(
+        _("checked for identifiability"),
+        default=False,
+        help_text=_("A coordinator has checked that no one can be recognised from the quote."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["theme__order", "theme_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="quote_span_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["theme", "approved_for_publication"])]
+
+    def __str__(self) -> str:
+        return f"quote {self.pk} of {self.report_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return getattr(self.report, self.field)[self.start : self.end] == self.text
+
+
+def publishable_quotes(organisation: Organisation, theme: Theme | None = None) -> QuoteQuerySet:
+    """The quotes summaries may publish: approved by a coordinator and still what the report
+    says (a redaction under a quote takes its approval away; this checks the text anyway)."""
+    quotes = Quote.objects.of(organisation).approved().current().select_related("theme", "report")
+    if theme is not None:
+        quotes = quotes.filter(theme=theme)
+    return quotes
+
+
+class Redaction(models.Model):
+    """A passage of a report replaced by a marker. start/end are the marker's place in the
+    redacted text. The original is kept for coordinators until original_kept_until (the
+    organisation's retention), then erased by `havainto purge_redactions`."""
+
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="redactions"
+    )
+    field = models.CharField(_("text field"), max_length=20, choices=ReportTextField.choices)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    original = models.TextField(_("original passage"), blank=True)
+    reason = models.TextField(_("reason"), max_length=2_000)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    original_kept_until = models.DateField(_("original kept until"))
+    original_purged_at = models.DateTimeField(_("original erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["original_kept_until"],
+                name="redaction_to_purge",
+                condition=models.Q(original_purged_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"redaction {self.pk} of {self.report_id}"
+
+    @property
+    def original_available(self) -> bool:
+        return self.original_purged_at is None
+
+
+class RedactionCandidate(models.Model):
+    """A place in a report where the personal-data detector (havainto.lib.pii) found
+    something: the redaction queue. passage_hash (SHA-256 of the passage) remembers what a
+    dismissal was about, so that it holds until the text there changes; it is emptied when the
+    passage is redacted."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISMISSED = "dismissed", _("Not personal data")
+        REDACTED = "redacted", _("Redacted")
+
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="redaction_candidates"
+    )
+    field = models.CharField(_("text field"), max_length=20, choices=ReportTextField.choices)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    kind = models.CharField(_("kind"), max_length=20)
+    confidence = models.CharField(_("confidence"), max_length=10)
+    passage_hash = models.CharField(max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    redaction = models.ForeignKey(
+        Redaction, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible personal data")
+        verbose_name_plural = _("possible personal data")
+        ordering = ["report_id", "field", "start", "id"]
+        indexes = [
+            models.Index(fields=["state", "report"], name="redaction_candidate_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in {self.report_id}.{self.field} ({self.state})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from havainto.coding import views
+from havainto.coding import passage_views, views
 
 app_name = "coding"
 
@@ -62,4 +62,33 @@ urlpatterns = [
     path("o/<slug:slug>/text-access/", views.text_access, name="text-access"),
     path("o/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("o/<slug:slug>/audit/export.csv", views.audit_export, name="audit-export"),
+    # Passages of report texts: quotes, redaction, the redaction queue (passage_views.py).
+    path("o/<slug:slug>/reports/<int:pk>/quotes/", passage_views.quote_add, name="quote-add"),
+    path("o/<slug:slug>/reports/<int:pk>/redact/", passage_views.redact, name="report-redact"),
+    path(
+        "o/<slug:slug>/reports/<int:pk>/redactions/<int:redaction>/original/",
+        passage_views.redaction_original,
+        name="redaction-original",
+    ),
+    path("o/<slug:slug>/quotes/", passage_views.quote_list, name="quotes"),
+    path("o/<slug:slug>/quotes/<int:pk>/remove/", passage_views.quote_remove, name="quote-remove"),
+    path(
+        "o/<slug:slug>/quotes/<int:pk>/approve/", passage_views.quote_approve, name="quote-approve"
+    ),
+    path(
+        "o/<slug:slug>/quotes/<int:pk>/withdraw/",
+        passage_views.quote_withdraw,
+        name="quote-withdraw",
+    ),
+    path("o/<slug:slug>/redaction-queue/", passage_views.redaction_queue, name="redaction-queue"),
+    path(
+        "o/<slug:slug>/redaction-queue/<int:pk>/redact/",
+        passage_views.candidate_redact,
+        name="candidate-redact",
+    ),
+    path(
+        "o/<slug:slug>/redaction-queue/<int:pk>/dismiss/",
+        passage_views.candidate_dismiss,
+        name="candidate-dismiss",
+    ),
 ]

@@ -80,6 +80,7 @@ from havainto.coding.models import (
     Theme,
     WorkflowState,
 )
+from havainto.coding.passage_context import report_passages_context
 from havainto.reports.models import Report
 
 AUDIT_PAGE_SIZE = 100
@@ -237,6 +238,8 @@ def _render_report(
         "phenomena": report.phenomena.order_by("name"),
         **_nav(roles),
     }
+    # Quotes and redactions (passage_context.py); their forms may be among `bound`.
+    context.update(report_passages_context(organisation, report, roles, handling=handling))
     if can_edit_phenomena(roles):
         context["gather_form"] = (bound or {}).get("gather_form") or AddToPhenomenonForm(
             organisation=organisation
@@ -512,6 +515,29 @@ ACTION_LABELS = {
     "report.themes_changed": _("Changed the themes"),
     "report.note_added": _("Added an internal note"),
     "report.answered": _("Answered the reporter"),
+    "report.redacted": _("Redacted a passage of the report"),
+    "report.excerpt_viewed": _("Saw passages of the report (quotes, redaction queue)"),
+    "quote.added": _("Added a quote"),
+    "quote.removed": _("Removed a quote"),
+    "quote.approved": _("Approved a quote for publication"),
+    "quote.approval_withdrawn": _("Withdrew the approval of a quote"),
+    "quote.changed": _("A redaction changed a quote"),
+    "redaction.original_viewed": _("Read the original of a redacted passage"),
+    "redaction.original_purged": _("The original of a redacted passage was erased"),
+    "redaction_candidate.dismissed": _("Marked a finding as not personal data"),
+    "phenomenon.created": _("Created a phenomenon"),
+    "phenomenon.changed": _("Changed a phenomenon"),
+    "phenomenon.reports_added": _("Added reports to a phenomenon"),
+    "phenomenon.report_removed": _("Removed a report from a phenomenon"),
+    "phenomenon.reports_listed": _("Saw the titles of a phenomenon's reports"),
+    "phenomenon.proposal_added": _("Added a proposal for action"),
+    "phenomenon.proposal_outcome": _("Updated the outcome of a proposal"),
+    "phenomenon.step_recorded": _("Recorded an advocacy step"),
+    "phenomenon.answer_recorded": _("Recorded an answer"),
+    "phenomenon.merged": _("Merged a phenomenon into another"),
+    "phenomenon.merged_into": _("Merged phenomena into this one"),
+    "phenomenon.split": _("Split a phenomenon"),
+    "digest.sent": _('Sent a "you said, we did" digest'),
     "report.submitted": _("Submitted a report"),
     "report.submitted_anonymously": _("A report was submitted anonymously"),
     "workflow_state.changed": _("Changed a handling state"),
