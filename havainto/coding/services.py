@@ -276,8 +276,11 @@ def set_report_themes(
 ) -> Report:
     # A merged theme (say, from a form opened before the merge) means the theme it was
     # merged into; a hidden theme may stay on a report but not be given to it anew.
-    resolved = (theme.merged_into if theme.merged_into_id else theme for theme in themes)
-    wanted = {theme.pk: theme for theme in resolved if theme is not None}
+    # Read afresh: the caller's instances may predate a merge or a hide.
+    fresh = Theme.objects.filter(pk__in=[theme.pk for theme in themes]).select_related(
+        "merged_into"
+    )
+    wanted = {(theme.merged_into or theme).pk: theme.merged_into or theme for theme in fresh}
     if any(theme.organisation_id != report.organisation_id for theme in wanted.values()):
         raise ValueError("theme of another organisation")
     _lock_current(report, expected_version)
