@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 
 from havainto.accounts.models import Organisation
+from havainto.coding import services
 from havainto.coding.models import ReportTheme, Theme
 from havainto.reports.models import Report
 from havainto.testing.browser import PageFactory, assert_accessible
@@ -121,6 +122,12 @@ def test_codebook_screens_pass_axe_and_fit_the_screen(
         organisation=org, code="rents", label_fi="Vuokrat", parent=parent, hidden=False
     )
     Theme.objects.filter(organisation=org, code="debt").update(hidden=True)
+    services.merge_themes(
+        actor=coordinator,
+        theme=Theme.objects.get(organisation=org, code="homelessness"),
+        into=parent,
+        expected_version=1,
+    )
     page = new_page(viewport={"width": width, "height": 844})
     log_in(page, coordinator)
     for path, what in (
@@ -129,6 +136,7 @@ def test_codebook_screens_pass_axe_and_fit_the_screen(
         (f"/o/alpha/codebook/{child.pk}/edit/", "the edit screen"),
         (f"/o/alpha/codebook/{child.pk}/merge/", "the merge screen"),
         (f"/o/alpha/codebook/{child.pk}/", "the history screen"),
+        (f"/o/alpha/codebook/{parent.pk}/", "the history of a merge target"),
     ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -739,7 +739,9 @@ def test_concurrent_edit__shows_a_conflict_and_keeps_the_first_save(
         response = second.post(f"/o/alpha/codebook/{item.pk}/{action}/", data)
         assert response.status_code == 409, action
     response = second.post(
-        f"/o/alpha/codebook/{item.pk}/order/", {"order-version": 1, "order-direction": "down"}
+        f"/o/alpha/codebook/{item.pk}/order/",
+        {"order-version": 1, "order-direction": "down"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302
     page = second.get("/o/alpha/codebook/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -843,3 +845,37 @@ def test_codebook_pages__render_in_every_language_with_one_h1(
             content = client.get(path, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
             assert f'<html lang="{lang}">' in content, (lang, path)
             assert len(re.findall(r"<h1[ >]", content)) == 1, (lang, path)
+
+
+def test_add_a_sub_theme_link__preselects_the_parent_and_ignores_junk(
+    org: Organisation, coordinator: Any, client_for: Any
+) -> None:
+    parent = theme(org, "housing_costs")
+    client = client_for(coordinator)
+    page = client.get(f"/o/alpha/codebook/add/?parent={parent.pk}").content.decode()
+    assert f'<option value="{parent.pk}" selected>' in page
+    for junk in ("abc", "-1", "1e9", "%00"):
+        response = client.get(f"/o/alpha/codebook/add/?parent={junk}")
+        assert response.status_code == 200
+        assert '<option value="" selected>' in response.content.decode()
+
+
+def test_suggestion_codebook__is_the_offered_themes_as_a_lib_codebook(
+    org: Organisation, coordinator: Any
+) -> None:
+    item = theme(org, "debt")
+    services.update_theme(
+        actor=coordinator,
+        theme=item,
+        expected_version=1,
+        values={
+            **{name: getattr(item, name) for name in services.THEME_TEXT_FIELDS},
+            "description_fi": "Pikavipit ja ulosotto.",
+        },
+    )
+    codebook = services.suggestion_codebook(org)
+    entry = next(entry for entry in codebook if entry.code == "debt")
+    assert entry.labels["fi"] == item.label_fi and entry.labels["sv"] == item.label_sv
+    assert entry.descriptions == {"fi": "Pikavipit ja ulosotto."}
+    assert ("fi", f"{item.label_fi}: Pikavipit ja ulosotto.") in entry.texts()
+    assert len(codebook) == Theme.objects.offered().filter(organisation=org).count()
