@@ -64,7 +64,14 @@ from havainto.coding.forms import (
     keyset_page,
     person_name,
 )
-from havainto.coding.models import SavedView, TextGrant, Theme, ThemeChange, WorkflowState
+from havainto.coding.models import (
+    ReportTheme,
+    SavedView,
+    TextGrant,
+    Theme,
+    ThemeChange,
+    WorkflowState,
+)
 from havainto.core.i18n import CONTENT_LANGUAGES, active_language
 from havainto.reports.models import Report
 
@@ -647,9 +654,19 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
         _with_labels(theme)
         for theme in Theme.objects.filter(organisation=organisation)
         .select_related("merged_into")
-        .annotate(report_count=Count("report_themes"))
         .order_by("order", "id")
     ]
+    # Counted on the (theme, report) index alone, apart from the themes: a GROUP BY over the
+    # joined theme rows took about a second on SQLite with 100 000 coded reports.
+    counts = dict(
+        ReportTheme.objects.filter(theme_id__in=[theme.pk for theme in themes])
+        .values("theme_id")
+        .annotate(count=Count("id"))
+        .values_list("theme_id", "count")
+        .order_by()
+    )
+    for theme in themes:
+        theme.report_count = counts.get(theme.pk, 0)  # type: ignore[attr-defined]
     paths = services.theme_paths(themes)
     return render(
         request,
