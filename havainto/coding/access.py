@@ -227,3 +227,14 @@ def get_candidate_for_user(
     if candidate is None:
         raise Http404
     return organisation, candidate, roles
+
+
+def get_organisation_for_codebook(
+    user: AnyUser, slug: str, *, write: bool = False
+) -> tuple[Organisation, set[str]]:
+    """The theme codebook: every member of the workspace reads it (labels and counts, no
+    report texts); coordinators and organisation admins change it (write=True)."""
+    organisation, roles = get_organisation_for_member(user, slug)
+    if write and not roles & SETTINGS_ROLES:
+        raise PermissionDenied
+    return organisation, roles

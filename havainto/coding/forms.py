@@ -22,6 +22,7 @@ How the inbox stays fast with a million reports
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -30,10 +31,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from havainto.accounts.forms import AccessibleFormMixin, clean_text, lang_widget
+from havainto.accounts.forms import AccessibleFormMixin, LabelsMixin, clean_text, lang_widget
 from havainto.accounts.models import Organisation, Role
 from havainto.analysis.search import filter_matching
 from havainto.coding.models import (
@@ -43,9 +46,11 @@ from havainto.coding.models import (
     Quote,
     QuoteQuerySet,
     ReportTextField,
+    ReportTheme,
     Theme,
     WorkflowState,
 )
+from havainto.coding.services import THEME_TEXT_FIELDS, theme_paths
 from havainto.core.i18n import CONTENT_LANGUAGES
 from havainto.lib.passages import (
     AmbiguousPassage,
@@ -214,6 +219,47 @@ FILTER_NAMES = (
 )
 
 
+class OfferedThemeIterator(ModelChoiceIterator):
+    """The choices of a theme field: its `offered` themes (read when the choices are listed),
+    while the field accepts everything in its queryset."""
+
+    def _offered(self) -> QuerySet[Theme]:
+        offered = getattr(self.field, "offered", None)
+        return offered if offered is not None else self.field.queryset
+
+    def __iter__(self) -> Iterator[Any]:
+        self.queryset = self._offered()
+        yield from super().__iter__()
+
+    def __len__(self) -> int:
+        return self._offered().count() + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or self._offered().exists()
+
+
+class ThemeChoiceMixin:
+    """Themes by their place in the codebook ("Main theme › Sub-theme"), hidden ones marked.
+    Lists `offered` but accepts all of `queryset`: old links, saved views and forms opened
+    before a merge name themes that are no longer offered."""
+
+    iterator = OfferedThemeIterator
+    offered: QuerySet[Theme] | None = None
+    paths: dict[int, str] = {}  # replaced per form, never mutated
+
+    def label_from_instance(self, obj: Theme) -> str:
+        label = self.paths.get(obj.pk) or obj.label
+        return _("%(label)s (hidden)") % {"label": label} if obj.hidden else label
+
+
+class ThemeChoiceField(ThemeChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class ThemeMultipleChoiceField(ThemeChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 class InboxFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label=_("Words in the title or description"), required=False)
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
@@ -240,7 +286,7 @@ class InboxFilterForm(AccessibleFormMixin, forms.Form):
         required=False,
         empty_label=_("All"),
     )
-    theme = LabelledChoiceField(
+    theme = ThemeChoiceField(
         label=_("Theme"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -286,7 +332,12 @@ class InboxFilterForm(AccessibleFormMixin, forms.Form):
         fields["municipality"].queryset = organisation.municipalities.all()
         fields["service_line"].queryset = organisation.service_lines.all()
         fields["unit"].queryset = organisation.units.all()
-        fields["theme"].queryset = Theme.objects.filter(organisation=organisation)
+        themes = Theme.objects.filter(organisation=organisation)
+        # Merged themes are not offered, but a saved view or link that names one finds the
+        # reports of the theme it was merged into (see clean_theme).
+        fields["theme"].offered = themes.current()
+        fields["theme"].queryset = themes
+        fields["theme"].paths = theme_paths(themes)
         for name, kind in (
             ("observation_type", VocabularyKind.OBSERVATION_TYPE),
             ("support_need", VocabularyKind.SUPPORT_NEED),
@@ -298,6 +349,15 @@ class InboxFilterForm(AccessibleFormMixin, forms.Form):
 
     def clean_q(self) -> str:
         return clean_text(self.cleaned_data.get("q"), short=True)[:200]
+
+    def clean_theme(self) -> Theme | None:
+        theme = self.cleaned_data.get("theme")
+        if theme is not None and theme.merged_into_id is not None:
+            theme = theme.merged_into
+            # Show the theme the reports are under now as the chosen one.
+            self.data = self.data.copy()
+            self.data["theme"] = theme.code
+        return theme
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -461,17 +521,42 @@ class AssignForm(VersionedForm):
 
 
 class ThemesForm(VersionedForm):
+    """The themes of a report: those in use are offered, plus the hidden ones the report
+    already carries (so that saving does not drop them). A merged theme posted from a page
+    opened before the merge means the theme it was merged into."""
+
     prefix = "themes"
 
-    themes = forms.ModelMultipleChoiceField(
+    themes = ThemeMultipleChoiceField(
         label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, report: Report | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        themes = Theme.objects.filter(organisation=organisation)
+        self.carried = set(
+            ReportTheme.objects.filter(report=report).values_list("theme_id", flat=True)
+            if report is not None
+            else ()
+        )
+        usable = Q(hidden=False) | Q(pk__in=self.carried)
         field = self.fields["themes"]
-        field.queryset = Theme.objects.filter(organisation=organisation, hidden=False)
-        field.label_from_instance = lambda theme: theme.label
+        field.offered = themes.current().filter(usable)
+        field.queryset = themes.filter(usable | Q(merged_into__isnull=False))
+        field.paths = theme_paths(themes)
+
+    def clean_themes(self) -> list[Theme]:
+        chosen: dict[int, Theme] = {}
+        for theme in self.cleaned_data.get("themes") or ():
+            target = theme.merged_into if theme.merged_into_id else theme
+            if target is None or (target.hidden and target.pk not in self.carried):
+                raise forms.ValidationError(
+                    _("Hidden themes cannot be given to reports."), code="hidden"
+                )
+            chosen[target.pk] = target
+        return list(chosen.values())
 
 
 class NoteForm(WorkspaceFormMixin, forms.Form):
@@ -660,7 +745,7 @@ class PhenomenonForm(WorkspaceFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["themes"]
-        field.queryset = Theme.objects.filter(organisation=organisation, hidden=False)
+        field.queryset = Theme.objects.filter(organisation=organisation).offered()
         field.label_from_instance = lambda theme: theme.label
         if reports is not None:
             self.fields["reports"] = ReportsField(
@@ -1075,8 +1160,8 @@ class QuoteForm(PassageForm):
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, report=report, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(
-            organisation_id=report.organisation_id, hidden=False
-        )
+            organisation_id=report.organisation_id
+        ).offered()
 
 
 class RedactionForm(PassageForm):
@@ -1130,3 +1215,183 @@ class QuoteFilterForm(AccessibleFormMixin, forms.Form):
         elif c.get("approval") == "changed":
             quotes = quotes.exclude(pk__in=Quote.objects.current().values("pk"))
         return quotes
+
+
+# --- Codebook ------------------------------------------------------------------------------
+
+THEME_LABEL_MAX = 200
+THEME_DESCRIPTION_MAX = 2_000
+THEME_CODE_MAX = 40
+
+
+def _theme_field_label(name: str) -> Any:
+    return capfirst(Theme._meta.get_field(name).verbose_name)
+
+
+class ThemeTextsForm(LabelsMixin, WorkspaceFormMixin, forms.Form):
+    """The labels (Finnish required) and descriptions of a theme in fi, sv and en."""
+
+    label_fi = forms.CharField(
+        label=_theme_field_label("label_fi"),
+        max_length=THEME_LABEL_MAX,
+        widget=lang_widget("fi"),
+        error_messages={"required": _("Give the Finnish label.")},
+    )
+    label_sv = forms.CharField(
+        label=_theme_field_label("label_sv"),
+        max_length=THEME_LABEL_MAX,
+        required=False,
+        widget=lang_widget("sv"),
+    )
+    label_en = forms.CharField(
+        label=_theme_field_label("label_en"),
+        max_length=THEME_LABEL_MAX,
+        required=False,
+        widget=lang_widget("en"),
+    )
+    description_fi = forms.CharField(
+        label=_theme_field_label("description_fi"),
+        max_length=THEME_DESCRIPTION_MAX,
+        required=False,
+        widget=lang_widget("fi", textarea=True),
+        help_text=_("What belongs to the theme, and what does not. Helps the handlers choose."),
+    )
+    description_sv = forms.CharField(
+        label=_theme_field_label("description_sv"),
+        max_length=THEME_DESCRIPTION_MAX,
+        required=False,
+        widget=lang_widget("sv", textarea=True),
+    )
+    description_en = forms.CharField(
+        label=_theme_field_label("description_en"),
+        max_length=THEME_DESCRIPTION_MAX,
+        required=False,
+        widget=lang_widget("en", textarea=True),
+    )
+
+    def _description(self, name: str) -> str:
+        return clean_text(self.cleaned_data.get(name), short=False)
+
+    def clean_description_fi(self) -> str:
+        return self._description("description_fi")
+
+    def clean_description_sv(self) -> str:
+        return self._description("description_sv")
+
+    def clean_description_en(self) -> str:
+        return self._description("description_en")
+
+    def texts(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in THEME_TEXT_FIELDS}
+
+
+class ThemeEditForm(ThemeTextsForm):
+    prefix = "texts"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _parent_field(organisation: Organisation, exclude: Theme | None = None) -> ThemeChoiceField:
+    themes = Theme.objects.filter(organisation=organisation)
+    field = ThemeChoiceField(
+        label=_theme_field_label("parent"),
+        queryset=themes.offered().exclude(pk=exclude.pk if exclude else None),
+        required=False,
+        empty_label=_("None: a main theme"),
+        help_text=_("A theme can be under a main theme or under its sub-theme (three levels)."),
+    )
+    field.paths = theme_paths(themes)
+    return field
+
+
+class NewThemeForm(ThemeTextsForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=THEME_CODE_MAX,
+        help_text=_(
+            "Identifies the theme in exports and links and never changes. Use 1–40 lower-case "
+            "letters a–z, digits, hyphens (-) or underscores (_)."
+        ),
+    )
+    field_order = ["code", "parent"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["parent"] = _parent_field(organisation)
+        self.order_fields(self.field_order)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        )
+
+    def clean_code(self) -> str:
+        from havainto.accounts.services import CODE_RE
+
+        code = clean_text(self.cleaned_data.get("code"), short=True)
+        if not CODE_RE.fullmatch(code):
+            raise forms.ValidationError(
+                _(
+                    "The code may contain only lower-case letters a–z, digits, hyphens (-) "
+                    "and underscores (_), at most 40 characters."
+                ),
+                code="invalid",
+            )
+        if Theme.objects.filter(organisation=self.organisation, code=code).exists():
+            raise forms.ValidationError(
+                _(
+                    "The codebook already has a theme with this code. Codes stay reserved, "
+                    "also for hidden and merged themes: choose another code."
+                ),
+                code="taken",
+            )
+        return code
+
+
+class ThemePlaceForm(VersionedForm):
+    prefix = "place"
+
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = _parent_field(theme.organisation, exclude=theme)
+
+
+class ThemeOrderForm(VersionedForm):
+    prefix = "order"
+
+    direction = forms.ChoiceField(choices=[("up", _("Move up")), ("down", _("Move down"))])
+
+
+class ThemeVisibilityForm(VersionedForm):
+    prefix = "visibility"
+
+    hidden = forms.TypedChoiceField(
+        label=_theme_field_label("hidden"),
+        choices=[("1", _("Hide")), ("0", _("Show"))],
+        coerce=lambda value: value == "1",
+    )
+
+
+class ThemeMergeForm(VersionedForm):
+    prefix = "merge"
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the target: the merge cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the merge.")},
+    )
+
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.filter(organisation=theme.organisation)
+        field = ThemeChoiceField(
+            label=_("Merge into"),
+            queryset=themes.offered().exclude(pk=theme.pk),
+            empty_label=_("Choose a theme"),
+            error_messages={"required": _("Choose the theme to merge into.")},
+            help_text=_(
+                "Every report of this theme will carry the chosen theme instead, and its "
+                "sub-themes move under it."
+            ),
+        )
+        field.paths = theme_paths(themes)
+        self.fields["into"] = field
+        self.order_fields(["into", "confirm"])

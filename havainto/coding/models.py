@@ -9,6 +9,16 @@ from havainto.accounts.models import Organisation
 from havainto.core.i18n import pick
 
 
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def current(self) -> "ThemeQuerySet":
+        """Themes that are not merged into another: the codebook as it is (hidden included)."""
+        return self.filter(merged_into__isnull=True)
+
+    def offered(self) -> "ThemeQuerySet":
+        """Themes that may be given to reports and suggested: neither hidden nor merged."""
+        return self.filter(merged_into__isnull=True, hidden=False)
+
+
 class Theme(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="themes")
     code = models.CharField(_("code"), max_length=60)
@@ -28,6 +38,20 @@ class Theme(models.Model):
     description_en = models.TextField(_("description in English"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     hidden = models.BooleanField(_("hidden"), default=False)
+    # A merged theme is kept (its code, labels and history still resolve) and points to the
+    # theme that carries its reports now; see coding.services.merge_themes.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    # Concurrent edits in the codebook are version-checked like reports (REL-06).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theme")
@@ -43,6 +67,14 @@ class Theme(models.Model):
     @property
     def label(self) -> str:
         return pick(self, "label")
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
 
 class WorkflowState(models.Model):
@@ -650,3 +682,39 @@ class RedactionCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.report_id}.{self.field} ({self.state})"
+
+
+# --- Codebook ------------------------------------------------------------------------------
+
+
+class ThemeChange(models.Model):
+    """One change of a theme in the codebook, with the values before and after (curated
+    labels and codes only, never report text). Written by every codebook service."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        RENAMED = "renamed", _("Labels or descriptions changed")
+        MOVED = "moved", _("Moved")
+        REORDERED = "reordered", _("Order changed")
+        HIDDEN = "hidden", _("Hidden")
+        SHOWN = "shown", _("Shown again")
+        MERGED = "merged", _("Merged into another theme")
+        RECEIVED = "received", _("Another theme merged into this one")
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of a theme")
+        verbose_name_plural = _("changes of themes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["theme", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.kind}"

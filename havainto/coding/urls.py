@@ -92,3 +92,19 @@ urlpatterns = [
         name="candidate-dismiss",
     ),
 ]
+
+# The theme codebook.
+urlpatterns += [
+    path("o/<slug:slug>/codebook/", views.codebook, name="codebook"),
+    path("o/<slug:slug>/codebook/add/", views.theme_add, name="theme-add"),
+    path("o/<slug:slug>/codebook/<int:pk>/", views.theme_history, name="theme-history"),
+    path("o/<slug:slug>/codebook/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
+    path("o/<slug:slug>/codebook/<int:pk>/move/", views.theme_move, name="theme-move"),
+    path("o/<slug:slug>/codebook/<int:pk>/order/", views.theme_order, name="theme-order"),
+    path(
+        "o/<slug:slug>/codebook/<int:pk>/visibility/",
+        views.theme_visibility,
+        name="theme-visibility",
+    ),
+    path("o/<slug:slug>/codebook/<int:pk>/merge/", views.theme_merge, name="theme-merge"),
+]
