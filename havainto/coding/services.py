@@ -281,6 +281,13 @@ def set_report_themes(
         obj=report,
         fields=["themes"],
     )
+    # Theme suggestions learn from these decisions (havainto.analysis; imported here because
+    # analysis imports this module).
+    from havainto.analysis.services import note_theme_changes
+
+    note_theme_changes(
+        actor=actor, report=report, added=wanted.keys() - have, removed=have - wanted.keys()
+    )
     return report
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from havainto.accounts.models import Organisation, Role
+from havainto.analysis.services import report_suggestions
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding import services
@@ -210,6 +211,8 @@ def _render_report(
     if handling:
         context.update(_handling_forms(organisation, report, states))
         context.update(bound or {})
+        # Theme suggestions with Accept / Reject (havainto.analysis; cached per report).
+        context["theme_suggestions"] = report_suggestions(report)
     return render(request, "coding/report_detail.html", context, status=status)
 
 
