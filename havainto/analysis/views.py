@@ -239,6 +239,7 @@ def suggestion_rates(request: HttpRequest, slug: str) -> HttpResponse:
         "status": model_status(organisation),
         "rates": rates,
         "total": total,
+        "retrain_after_changes": services.RETRAIN_AFTER_CHANGES,
         "can_configure": True,
         "is_admin": Role.ADMIN in roles,
     }

@@ -488,6 +488,12 @@ ACTION_LABELS = {
     "text_access.granted": _("Gave a reader access to report texts"),
     "text_access.revoked": _("Took away a reader's access to report texts"),
     "audit.exported": _("Exported the audit log"),
+    # Theme suggestions (havainto.analysis)
+    "suggestion.accepted": _("Accepted a suggested theme"),
+    "suggestion.rejected": _("Rejected a suggested theme"),
+    "theme_model.trained": _("Trained the theme suggestion model"),
+    "theme_model.training_failed": _("The training of the theme suggestion model failed"),
+    "theme_model.retraining_requested": _("Asked for the theme suggestion model to be retrained"),
 }
 
 
