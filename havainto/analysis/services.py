@@ -329,9 +329,12 @@ def train_theme_model(
         .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - TRAINING_TIMEOUT))
         .update(started_at=now, queued_at=None)
     )
-    if not claimed:
-        return None
     state = ThemeTrainingState.objects.filter(organisation_id=organisation.pk)
+    if not claimed:
+        # The training that runs now covers this request; when it ends it checks for changes
+        # made meanwhile. A queued mark left behind would block retraining for QUEUE_TIMEOUT.
+        state.update(queued_at=None)
+        return None
     seen = state.values_list("changes", flat=True).get()
     started = time.perf_counter()
     try:
@@ -349,6 +352,7 @@ def train_theme_model(
                 error=type(error).__name__[:200],
             )
             state.update(started_at=None)
+            _prune_snapshots(organisation)
             record("theme_model.training_failed", actor=actor, organisation=organisation)
         return snapshot
     if snapshot is None:
@@ -404,12 +408,14 @@ def _train(organisation: Organisation, started: float) -> ThemeModelSnapshot | N
 
 
 def _prune_snapshots(organisation: Organisation) -> None:
-    keep = list(
-        ThemeModelSnapshot.objects.filter(organisation=organisation)
-        .order_by("-trained_at", "-id")
-        .values_list("pk", flat=True)[:KEEP_SNAPSHOTS]
-    )
-    ThemeModelSnapshot.objects.filter(organisation=organisation).exclude(pk__in=keep).delete()
+    """Keep the newest KEEP_SNAPSHOTS ready models and the latest failure (for the status)."""
+    snapshots = ThemeModelSnapshot.objects.filter(organisation=organisation)
+    newest = snapshots.order_by("-trained_at", "-id").values_list("pk", flat=True)
+    keep = [
+        *newest.filter(state=ThemeModelSnapshot.State.READY)[:KEEP_SNAPSHOTS],
+        *newest.filter(state=ThemeModelSnapshot.State.FAILED)[:1],
+    ]
+    snapshots.exclude(pk__in=keep).only("pk").delete()  # without reading the models' bytes
 
 
 def current_snapshot(organisation: Organisation) -> ThemeModelSnapshot | None:

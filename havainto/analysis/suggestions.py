@@ -223,15 +223,12 @@ def forget_loaded_models() -> None:
         _loaded.clear()
 
 
-def latest_snapshot(
-    organisation: Organisation, *, kind: str | None = None
-) -> ThemeModelSnapshot | None:
+def latest_snapshot(organisation: Organisation) -> ThemeModelSnapshot | None:
     snapshots = ThemeModelSnapshot.objects.filter(
         organisation=organisation, state=ThemeModelSnapshot.State.READY
     )
-    if kind is not None:
-        snapshots = snapshots.filter(kind=kind)
-    return snapshots.order_by("-trained_at", "-id").first()
+    # The bytes (megabytes) are read only when this process has not loaded the model yet.
+    return snapshots.defer("model").order_by("-trained_at", "-id").first()
 
 
 def rank(

@@ -244,8 +244,11 @@ def test_too_few_coded_reports__give_a_zero_shot_model(
 def test_a_training_while_another_runs__is_skipped(org: Organisation, coded: list[Report]) -> None:
     ThemeTrainingState.objects.create(organisation=org, started_at=timezone.now())
 
+    ThemeTrainingState.objects.filter(organisation=org).update(queued_at=timezone.now())
     assert services.train_theme_model(actor=None, organisation=org) is None
     assert not ThemeModelSnapshot.objects.exists()
+    # The queued request is covered by the running training: the mark is cleared.
+    assert ThemeTrainingState.objects.get(organisation=org).queued_at is None
 
     # A claim older than the timeout is from a worker that died: it is taken over.
     ThemeTrainingState.objects.filter(organisation=org).update(
@@ -273,10 +276,21 @@ def test_a_failed_training__is_stored_and_releases_the_claim(
     assert status.snapshot is None and status.failure == snapshot
 
 
-def test_old_snapshots_are_pruned(org: Organisation, coded: list[Report]) -> None:
+def test_old_snapshots_are_pruned__failures_never_push_out_a_ready_model(
+    org: Organisation, coded: list[Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
     for _ in range(services.KEEP_SNAPSHOTS + 2):
         services.train_theme_model(actor=None, organisation=org, warm=False)
     assert ThemeModelSnapshot.objects.filter(organisation=org).count() == services.KEEP_SNAPSHOTS
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("havainto.lib.themes.train", broken)
+    for _ in range(services.KEEP_SNAPSHOTS + 1):
+        services.train_theme_model(actor=None, organisation=org, warm=False)
+    states = list(ThemeModelSnapshot.objects.values_list("state", flat=True))
+    assert sorted(states) == ["failed"] + ["ready"] * services.KEEP_SNAPSHOTS
 
 
 def test_train_themes_command(org: Organisation, other_org: Organisation, coded: list[Report]):
@@ -352,15 +366,16 @@ def test_retraining__is_not_enqueued_twice(
     assert enqueued == [org.pk]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_retraining_task__runs_through_the_database_task_backend(
-    org: Organisation, coded: list[Report], settings: Any, django_capture_on_commit_callbacks: Any
+    org: Organisation, coded: list[Report], settings: Any
 ) -> None:
-    """The production backend (django-tasks-db): enqueued on commit, run by `db_worker`."""
+    """The production backend (django-tasks-db): enqueued on commit, run by `db_worker`
+    (with real commits: the worker closes and reopens its database connection)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.request_retraining(actor=None, organisation=org)  # type: ignore[arg-type]
+    assert services.request_retraining(actor=None, organisation=org)  # type: ignore[arg-type]
     assert DBTaskResult.objects.filter(task_path__endswith="train_theme_model_task").count() == 1
     assert not ThemeModelSnapshot.objects.exists()
 
