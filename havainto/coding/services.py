@@ -281,8 +281,8 @@ def set_report_themes(
         obj=report,
         fields=["themes"],
     )
-    # Theme suggestions learn from these decisions (havainto.analysis; imported here because
-    # analysis imports this module).
+    # Theme suggestions learn from these decisions (havainto.analysis, which calls this
+    # function when a suggestion is accepted; imported here so the modules load in any order).
     from havainto.analysis.services import note_theme_changes
 
     note_theme_changes(
