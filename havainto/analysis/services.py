@@ -418,14 +418,18 @@ def _prune_snapshots(organisation: Organisation) -> None:
     snapshots.exclude(pk__in=keep).only("pk").delete()  # without reading the models' bytes
 
 
-def current_snapshot(organisation: Organisation) -> ThemeModelSnapshot | None:
+def current_snapshot(
+    organisation: Organisation, themes: Sequence[Theme] | None = None
+) -> ThemeModelSnapshot | None:
     """The organisation's model for suggestions now; None when its codebook is empty.
 
     The latest ready stored model. A zero-shot model is made (and stored) when there is none
     or the codebook has changed since; a trained model of an older codebook stays in use (its
     suggestions are limited to the current codebook) and a retraining is requested.
+    `themes`: the organisation's `suggestions.codebook_themes`, when the caller has them.
     """
-    themes = list(suggestions.codebook_themes(organisation))
+    if themes is None:
+        themes = list(suggestions.codebook_themes(organisation))
     if not themes:
         return None
     entries = suggestions.codebook(themes)
@@ -516,10 +520,12 @@ def rank_report_themes(report_id: int) -> bool:
     return True
 
 
-def _ranking(report: Report) -> tuple[ThemeModelSnapshot, list[dict[str, Any]]] | None:
+def _ranking(
+    report: Report, themes: Sequence[Theme]
+) -> tuple[ThemeModelSnapshot, list[dict[str, Any]]] | None:
     """The report's cached ranking by the current model, ranked now when missing."""
     for _attempt in range(KEEP_SNAPSHOTS + 1):
-        snapshot = current_snapshot(report.organisation)
+        snapshot = current_snapshot(report.organisation, themes)
         if snapshot is None:
             return None
         cached = ReportSuggestions.objects.filter(report=report, snapshot=snapshot).first()
@@ -540,25 +546,25 @@ def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
     None when there is nothing to suggest with (an empty codebook) or the engine fails: the
     report page must work without suggestions.
     """
+    codebook = list(suggestions.codebook_themes(report.organisation))
     try:
-        found = _ranking(report)
+        found = _ranking(report, codebook)
     except Exception:
         logger.exception("theme suggestions of report %s failed", report.pk)
         return None
     if found is None:
         return None
     snapshot, ranked = found
-    themes = {theme.code: theme for theme in suggestions.codebook_themes(report.organisation)}
+    themes = {theme.code: theme for theme in codebook}
     given = set(ReportTheme.objects.filter(report=report).values_list("theme_id", flat=True))
-    decided = set(
-        SuggestionDecision.objects.filter(report=report, accepted__isnull=False).values_list(
-            "theme_id", flat=True
-        )
+    # theme id -> accepted (None: shown, not decided yet)
+    recorded = dict(
+        SuggestionDecision.objects.filter(report=report).values_list("theme_id", "accepted")
     )
     shown: list[suggestions.ShownSuggestion] = []
     for item in ranked:
         theme = themes.get(item["code"])
-        if theme is None or theme.pk in given or theme.pk in decided:
+        if theme is None or theme.pk in given or recorded.get(theme.pk) is not None:
             continue
         shown.append(
             suggestions.ShownSuggestion(
@@ -568,21 +574,23 @@ def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
         if len(shown) >= suggestions.SHOWN:
             break
     now = timezone.now()
-    SuggestionDecision.objects.bulk_create(
-        [
-            SuggestionDecision(
-                organisation_id=report.organisation_id,
-                report=report,
-                theme=item.theme,
-                rank=item.rank,
-                score=item.score,
-                snapshot=snapshot,
-                shown_at=now,
-            )
-            for item in shown
-        ],
-        ignore_conflicts=True,  # shown before: the first showing counts
-    )
+    first_shown = [item for item in shown if item.theme.pk not in recorded]
+    if first_shown:
+        SuggestionDecision.objects.bulk_create(
+            [
+                SuggestionDecision(
+                    organisation_id=report.organisation_id,
+                    report=report,
+                    theme=item.theme,
+                    rank=item.rank,
+                    score=item.score,
+                    snapshot=snapshot,
+                    shown_at=now,
+                )
+                for item in first_shown
+            ],
+            ignore_conflicts=True,  # two views at once: the first showing counts
+        )
     language = (
         ReportIndex.objects.filter(report=report).values_list("language", flat=True).first()
         or report.language
