@@ -15,6 +15,7 @@ Both are created by migration 0001 through `create_fulltext_structures`, the one
 knows the vendor SQL for the index; havainto.analysis.search holds the matching queries.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils.translation import gettext_lazy as _
@@ -148,3 +149,143 @@ def create_fulltext_structures(schema_editor: BaseDatabaseSchemaEditor) -> None:
 def drop_fulltext_structures(schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in _statements(schema_editor.connection.vendor, create=False):
         schema_editor.execute(statement, params=None)
+
+
+# =============================================================================================
+# Theme suggestions (issue part 3, point 3): the stored model per organisation, its training
+# state, the cached suggestions of a report, and the coordinators' decisions on them.
+# The engine is havainto.lib.themes; havainto.analysis.suggestions reads these tables and
+# havainto.analysis.services changes them.
+# =============================================================================================
+
+
+class ThemeModelSnapshot(models.Model):
+    """A theme model of one organisation: the bytes of `ThemeModel.to_bytes` and its figures.
+
+    Trained from the organisation's coded reports, or zero-shot (labels and descriptions of the
+    codebook) until there are enough of them. Only the newest few are kept.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINED = "trained", _("Trained on coded reports")
+        ZERO_SHOT = "zero_shot", _("From the codebook's labels only")
+
+    class State(models.TextChoices):
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="theme_models"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    # Empty when the training failed. Only bytes this application wrote (they are unpickled).
+    model = models.BinaryField(_("model"), blank=True, default=b"")
+    trained_at = models.DateTimeField(_("trained at"))
+    seconds = models.FloatField(_("training time in seconds"), default=0)
+    coded_reports = models.PositiveIntegerField(_("coded reports"), default=0)
+    themes_in_use = models.PositiveIntegerField(_("main themes in use"), default=0)
+    codebook_fingerprint = models.CharField(_("codebook fingerprint"), max_length=64)
+    # Cross-validated on the training reports (None: too few reports to measure).
+    top1 = models.FloatField(_("cross-validated top-1"), null=True, blank=True)
+    top3 = models.FloatField(_("cross-validated top-3"), null=True, blank=True)
+    # The exception's class only: a message could quote data.
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("theme model")
+        verbose_name_plural = _("theme models")
+        ordering = ["-trained_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "state", "-trained_at"], name="analysis_theme_model_latest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"theme model {self.pk} of {self.organisation_id} ({self.kind}, {self.state})"
+
+    @property
+    def trained(self) -> bool:
+        return self.kind == self.Kind.TRAINED
+
+
+class ThemeTrainingState(models.Model):
+    """Per organisation: how many coding decisions the latest model has not seen, and the
+    claims that keep two trainings of the same organisation from running at once."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Themes added to or removed from reports since the latest training read the data.
+    changes = models.PositiveIntegerField(_("coding changes since the latest training"), default=0)
+    # Set when a training task is enqueued, and when it starts (the lock); cleared when done.
+    queued_at = models.DateTimeField(_("training queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("training started at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("theme training state")
+        verbose_name_plural = _("theme training states")
+
+    def __str__(self) -> str:
+        return f"training state of {self.organisation_id}"
+
+
+class ReportSuggestions(models.Model):
+    """The ranked themes a model gave one report (cached: computing takes tens of ms)."""
+
+    report = models.OneToOneField(
+        Report, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    snapshot = models.ForeignKey(ThemeModelSnapshot, on_delete=models.CASCADE, related_name="+")
+    # [{"code": ..., "score": 0.42, "why": [words]}, ...], best first.
+    ranked = models.JSONField(_("ranked themes"), default=list)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("suggested themes of a report")
+        verbose_name_plural = _("suggested themes of reports")
+
+    def __str__(self) -> str:
+        return f"suggestions of report {self.report_id} by model {self.snapshot_id}"
+
+
+class SuggestionDecision(models.Model):
+    """A theme suggested on a report: shown to a handler, then accepted or rejected.
+
+    `accepted` is None while nobody has decided. One row per report and theme: a rejected
+    suggestion is not shown on that report again.
+    """
+
+    class Source(models.TextChoices):
+        BUTTONS = "buttons", _("Accept or reject buttons")
+        FORM = "form", _("Themes form")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(
+        "coding.Theme", on_delete=models.CASCADE, related_name="suggestion_decisions"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank shown"))
+    score = models.FloatField(_("score"))
+    snapshot = models.ForeignKey(
+        ThemeModelSnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shown_at = models.DateTimeField(_("first shown at"))
+    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    source = models.CharField(_("decided in"), max_length=10, choices=Source.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision on a suggested theme")
+        verbose_name_plural = _("decisions on suggested themes")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "theme"], name="suggestion_decision_unique")
+        ]
+        indexes = [models.Index(fields=["organisation", "theme"], name="analysis_decision_theme")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.theme_id} ({self.accepted})"

@@ -1,8 +1,13 @@
 """Background tasks of the language analysis (django-tasks; `havainto db_worker` runs them)."""
 
+import logging
+
 from django_tasks import task
 
-from havainto.analysis.services import index_report
+from havainto.accounts.models import Organisation
+from havainto.analysis.services import index_report, rank_report_themes, train_theme_model
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -14,3 +19,27 @@ def index_report_task(report_id: int) -> None:
     from havainto.coding.services import refresh_redaction_candidates
 
     refresh_redaction_candidates(report_id)
+
+    # Theme suggestions: rank the new report's themes now, so that the first handler who opens
+    # it does not wait. A failure here must not fail the indexing.
+    try:
+        rank_report_themes_task.enqueue(report_id)
+    except Exception:  # the report page ranks it on first view instead
+        logger.exception("could not enqueue the theme ranking of report %s", report_id)
+
+
+@task()
+def rank_report_themes_task(report_id: int) -> bool:
+    """Rank a report's themes with its organisation's stored theme model, if there is one."""
+    return rank_report_themes(report_id)
+
+
+@task()
+def train_theme_model_task(organisation_id: int) -> int | None:
+    """Train an organisation's theme model (enqueued, debounced, after coding decisions, or by
+    "retrain now"); returns the stored snapshot's id, None when another training ran."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    snapshot = train_theme_model(actor=None, organisation=organisation)
+    return snapshot.pk if snapshot is not None else None

@@ -1,22 +1,34 @@
-"""The search screen: full-text search over an organisation's reports with the basic filters."""
+"""The search screen: full-text search over an organisation's reports with the basic filters;
+theme suggestions on the report page and their acceptance rates (section at the end)."""
 
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from havainto.accounts.access import AnyUser
 from havainto.accounts.forms import AccessibleFormMixin
-from havainto.accounts.models import Organisation
+from havainto.accounts.models import Organisation, Role
+from havainto.analysis import services
 from havainto.analysis.search import MAX_QUERY_CHARS
 from havainto.analysis.services import search_reports
-from havainto.coding.access import get_organisation_for_texts, visible_reports
+from havainto.analysis.suggestions import acceptance_rates, codebook_themes, model_status
+from havainto.coding.access import (
+    get_organisation_for_settings,
+    get_organisation_for_texts,
+    get_report_for_user,
+    visible_reports,
+)
+from havainto.coding.services import EditConflict
 from havainto.reports.forms import NamedChoiceField, VocabularyChoiceField
 from havainto.reports.models import Report, Status, VocabularyEntry, VocabularyKind
 
@@ -130,3 +142,119 @@ def search_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
     context = {"organisation": organisation, "form": form, "results": results}
     return render(request, "analysis/search.html", context)
+
+
+# =============================================================================================
+# Theme suggestions (issue part 3, point 3): Accept / Reject on the report page, and the
+# acceptance rates with the model's status for coordinators and organisation admins.
+# =============================================================================================
+
+
+class SuggestionForm(AccessibleFormMixin, forms.Form):
+    """The hidden fields of one suggestion's Accept / Reject buttons."""
+
+    theme = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data: QueryDict, *, organisation: Organisation, accept: bool) -> None:
+        super().__init__(data)
+        self.fields["theme"].queryset = codebook_themes(organisation)
+        # Accepting changes the report: the version the user saw is checked (REL-06).
+        self.fields["version"].required = accept
+
+
+def _suggestion_request(
+    request: HttpRequest, slug: str, pk: int, *, accept: bool
+) -> tuple[Report, SuggestionForm | None, str]:
+    """The report (404/403 unless the user may handle it), the valid form or None (a clear
+    message is set), and where to go back to."""
+    organisation, report, _roles = get_report_for_user(request.user, slug, pk, write=True)
+    back = reverse("coding:report", args=[organisation.slug, report.pk]) + "#suggestions-title"
+    form = SuggestionForm(request.POST, organisation=organisation, accept=accept)
+    if not form.is_valid():
+        messages.error(request, gettext("The suggestion could not be handled. Reload the page."))
+        return report, None, back
+    return report, form, back
+
+
+@login_required
+@require_POST
+def accept_suggestion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report, form, back = _suggestion_request(request, slug, pk, accept=True)
+    if form is None:
+        return redirect(back)
+    theme = form.cleaned_data["theme"]
+    try:
+        services.accept_suggestion(
+            actor=request.user,
+            report=report,
+            theme=theme,
+            expected_version=form.cleaned_data["version"],
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            gettext(
+                "Not saved: someone else changed the report after you opened it. Check its "
+                "themes and decide again."
+            ),
+        )
+        return redirect(back)
+    except services.NotSuggested:
+        messages.error(request, gettext("This theme is not among the report's suggestions."))
+        return redirect(back)
+    messages.success(request, gettext("The theme “%(theme)s” was added.") % {"theme": theme.label})
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def reject_suggestion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report, form, back = _suggestion_request(request, slug, pk, accept=False)
+    if form is None:
+        return redirect(back)
+    theme = form.cleaned_data["theme"]
+    try:
+        services.reject_suggestion(actor=request.user, report=report, theme=theme)
+    except services.NotSuggested:
+        messages.error(request, gettext("This theme is not among the report's suggestions."))
+        return redirect(back)
+    messages.success(
+        request,
+        gettext(
+            "The suggestion “%(theme)s” was rejected. It is not suggested on this report again."
+        )
+        % {"theme": theme.label},
+    )
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def suggestion_rates(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, roles = get_organisation_for_settings(request.user, slug)
+    rates, total = acceptance_rates(organisation)
+    context = {
+        "organisation": organisation,
+        "status": model_status(organisation),
+        "rates": rates,
+        "total": total,
+        "retrain_after_changes": services.RETRAIN_AFTER_CHANGES,
+        "can_configure": True,
+        "is_admin": Role.ADMIN in roles,
+    }
+    return render(request, "analysis/suggestion_rates.html", context)
+
+
+@login_required
+@require_POST
+def retrain_themes(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _roles = get_organisation_for_settings(request.user, slug)
+    if services.request_retraining(actor=request.user, organisation=organisation):
+        messages.success(
+            request,
+            gettext("The training was queued. The new model is used as soon as it is ready."),
+        )
+    else:
+        messages.info(request, gettext("A training is already queued or running."))
+    return redirect("analysis:suggestions", organisation.slug)

@@ -319,6 +319,13 @@ def set_report_themes(
         obj=report,
         fields=["themes"],
     )
+    # Theme suggestions learn from these decisions (havainto.analysis, which calls this
+    # function when a suggestion is accepted; imported here so the modules load in any order).
+    from havainto.analysis.services import note_theme_changes
+
+    note_theme_changes(
+        actor=actor, report=report, added=wanted.keys() - have, removed=have - wanted.keys()
+    )
     return report
 
 
@@ -2278,25 +2285,3 @@ def offered_theme_codes(organisation: Organisation, codes: Iterable[str]) -> lis
         if theme.code not in result:
             result.append(theme.code)
     return result
-
-
-def suggestion_codebook(organisation: Organisation) -> list[Any]:
-    """The organisation's codebook for theme suggestions (havainto.lib.themes): the themes
-    that may be given to reports, neither hidden nor merged. Nothing in the product turned the
-    database codebook into a lib codebook before this (the analyse command uses
-    taxonomy.json); whoever wires suggestions into the workspace should build the model from
-    this list and pass its output through offered_theme_codes."""
-    from havainto.lib.themes import Theme as CodebookEntry
-
-    return [
-        CodebookEntry(
-            code=theme.code,
-            labels={lang: getattr(theme, f"label_{lang}") for lang in ("fi", "sv", "en")},
-            descriptions={
-                lang: getattr(theme, f"description_{lang}")
-                for lang in ("fi", "sv", "en")
-                if getattr(theme, f"description_{lang}")
-            },
-        )
-        for theme in Theme.objects.offered().filter(organisation=organisation)
-    ]

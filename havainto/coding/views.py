@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from havainto.accounts.models import Organisation, Role
+from havainto.analysis.services import report_suggestions
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding import services
@@ -262,6 +263,8 @@ def _render_report(
     if handling:
         context.update(_handling_forms(organisation, report, states))
         context.update(bound or {})
+        # Theme suggestions with Accept / Reject (havainto.analysis; cached per report).
+        context["theme_suggestions"] = report_suggestions(report)
     return render(request, "coding/report_detail.html", context, status=status)
 
 
@@ -569,6 +572,12 @@ ACTION_LABELS = {
     "theme.hidden": _("Hid a theme"),
     "theme.shown": _("Showed a hidden theme again"),
     "theme.merged": _("Merged a theme into another"),
+    # Theme suggestions (havainto.analysis)
+    "suggestion.accepted": _("Accepted a suggested theme"),
+    "suggestion.rejected": _("Rejected a suggested theme"),
+    "theme_model.trained": _("Trained the theme suggestion model"),
+    "theme_model.training_failed": _("The training of the theme suggestion model failed"),
+    "theme_model.retraining_requested": _("Asked for the theme suggestion model to be retrained"),
 }
 
 

@@ -90,6 +90,8 @@ EXPLAINED = 5  # themes that get their 'why' words when all are ranked
 # the lexical overlap; chosen on the development reports (top-1 0.40, top-3 0.65 there).
 ZERO_SHOT_SCALE = 80.0
 _MODEL_MAGIC = b"havainto-themes-1\n"
+# Query (label) embeddings kept per process by `Embedder.queries`.
+QUERY_CACHE_SIZE = 4096
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,6 +157,7 @@ class Embedder:
         self._threads = threads or int(os.environ.get("HAVAINTO_EMBED_THREADS") or default)
         self._model: Any = None
         self._lock = threading.Lock()
+        self._query_cache: dict[str, np.ndarray] = {}
 
     def _load(self) -> Any:
         if self._model is None:
@@ -179,8 +182,21 @@ class Embedder:
         return self._encode(texts, query=False)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        """L2-normalised embeddings (n × 384) of short queries (theme labels)."""
-        return self._encode(texts, query=True)
+        """L2-normalised embeddings (n × 384) of short queries (theme labels).
+
+        Cached per text: every model of the same codebook embeds the same labels (about 2 s
+        for a 30-theme codebook on a busy machine), and the workspace loads a new model after
+        every training.
+        """
+        missing = [text for text in dict.fromkeys(texts) if text not in self._query_cache]
+        if missing or not texts:
+            fresh = self._encode(missing, query=True)
+            if len(self._query_cache) + len(missing) > QUERY_CACHE_SIZE:
+                self._query_cache.clear()
+            self._query_cache.update(zip(missing, fresh, strict=True))
+            if not texts:
+                return fresh
+        return np.vstack([self._query_cache[text] for text in texts])
 
     def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         with self._lock:

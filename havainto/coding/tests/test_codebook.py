@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from havainto.accounts.models import Organisation
+from havainto.analysis.suggestions import codebook, codebook_themes
 from havainto.audit.models import AuditEvent
 from havainto.coding import services
 from havainto.coding.forms import InboxFilterForm, ThemesForm
@@ -251,7 +252,7 @@ def test_hidden_theme__is_not_offered_but_its_reports_keep_it(
         services.set_report_themes(
             actor=coordinator, report=other, expected_version=1, themes=[debt]
         )
-    assert "debt" not in {entry.code for entry in services.suggestion_codebook(org)}
+    assert "debt" not in {entry.code for entry in suggestion_codebook(org)}
     assert services.offered_theme_codes(org, ["debt", "homelessness"]) == ["homelessness"]
     assert kinds(debt) == ["hidden"] and audit_actions(org) == ["theme.hidden"]
 
@@ -322,7 +323,7 @@ def test_merge__moves_every_report_without_duplicates_and_keeps_a_merged_record(
 
     # No longer offered or suggested, anywhere.
     assert not Theme.objects.offered().filter(pk=source.pk).exists()
-    assert "housing_costs" not in {e.code for e in services.suggestion_codebook(org)}
+    assert "housing_costs" not in {e.code for e in suggestion_codebook(org)}
     assert services.offered_theme_codes(org, ["housing_costs", "homelessness"]) == ["homelessness"]
     assert source.pk not in {
         int(str(value)) for value, _label in ThemesForm(organisation=org).fields["themes"].choices
@@ -873,9 +874,14 @@ def test_suggestion_codebook__is_the_offered_themes_as_a_lib_codebook(
             "description_fi": "Pikavipit ja ulosotto.",
         },
     )
-    codebook = services.suggestion_codebook(org)
+    codebook = suggestion_codebook(org)
     entry = next(entry for entry in codebook if entry.code == "debt")
     assert entry.labels["fi"] == item.label_fi and entry.labels["sv"] == item.label_sv
     assert entry.descriptions == {"fi": "Pikavipit ja ulosotto."}
     assert ("fi", f"{item.label_fi}: Pikavipit ja ulosotto.") in entry.texts()
     assert len(codebook) == Theme.objects.offered().filter(organisation=org).count()
+
+
+def suggestion_codebook(org: Organisation) -> list[Any]:
+    """The codebook that theme suggestions are trained and ranked against."""
+    return codebook(codebook_themes(org))
