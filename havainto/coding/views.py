@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from havainto.accounts.models import Organisation, Role
+from havainto.analysis.views import discover_nav, similar_context
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding import services
@@ -63,6 +64,7 @@ def _nav(roles: set[str]) -> dict[str, bool]:
     return {
         "can_configure": bool(roles & {Role.COORDINATOR, Role.ADMIN}),
         "is_admin": Role.ADMIN in roles,
+        **discover_nav(roles),  # discover: Topics and Signals links
     }
 
 
@@ -206,6 +208,8 @@ def _render_report(
         ],
         "notes": report.notes.select_related("author"),
         **_nav(roles),
+        # discover: the similar reports of templates/analysis/_similar.html
+        **similar_context(request.user, organisation, report, roles),
     }
     if handling:
         context.update(_handling_forms(organisation, report, states))
