@@ -67,7 +67,8 @@ class VectorSet:
     state: tuple[int, datetime | None] = (0, None)
 
     def __post_init__(self) -> None:
-        self.centred = vectors.centre(self.raw, self.languages)
+        prior = vectors.reference_means(MODEL_VERSION)
+        self.centred = vectors.centre(self.raw, self.languages, prior)
         self.position = {int(pk): row for row, pk in enumerate(self.report_ids)}
 
     def __len__(self) -> int:

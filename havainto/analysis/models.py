@@ -91,8 +91,12 @@ class ReportEmbedding(models.Model):
         verbose_name = _("report embedding")
         verbose_name_plural = _("report embeddings")
         indexes = [
-            # Loading and checking an organisation's vectors (count, latest change).
-            models.Index(fields=["organisation", "computed_at"], name="analysis_embedding_org")
+            # Checking an organisation's current vectors (count, latest change) on every page
+            # that uses them: answered from the index alone.
+            models.Index(
+                fields=["organisation", "model_name", "model_version", "computed_at"],
+                name="analysis_embedding_org",
+            )
         ]
 
     def __str__(self) -> str:

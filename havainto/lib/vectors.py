@@ -9,18 +9,27 @@ On the development reports (240, 32 Swedish, 8 English; scripts/eval_topics.py) 
 share among a Swedish or English report's 5 nearest reports went from 0.02 to 0.61, the main
 theme of the nearest report matched 0.30 of the time instead of 0.26 (Swedish and English
 reports alone: 0.23 instead of 0.03). Removing more common directions ("all but the top")
-made it worse. havainto.lib.signals centres the same way.
+made it worse. havainto.lib.signals centres the same way (without the reference means).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
 DTYPE = np.dtype("<f4")  # little-endian float32, the stored byte order on every machine
-# A language needs this many vectors for a mean of its own; fewer use the overall mean.
+# Without a reference mean, a language needs this many vectors for a mean of its own; fewer
+# use the overall mean.
 MIN_FOR_LANGUAGE_MEAN = 3
+# How many reports the reference mean of a language counts as (see language_means).
+PRIOR_WEIGHT = 10
+REFERENCE_MEANS_PATH = (
+    Path(__file__).resolve().parent.parent / "data" / "embedding_language_means.json"
+)
 
 
 def pack(vector: np.ndarray) -> bytes:
@@ -47,27 +56,60 @@ def normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(norms, 1e-12)
 
 
-def language_means(matrix: np.ndarray, languages: Sequence[str]) -> dict[str, np.ndarray]:
-    """Each language's mean vector; languages with few vectors get the overall mean.
+@functools.cache
+def reference_means(model_version: str) -> Mapping[str, np.ndarray]:
+    """The mean vector of each language over the demo reports (scripts/language_means.py), if
+    the file was made with this model version; else none."""
+    try:
+        data = json.loads(REFERENCE_MEANS_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("model_version") != model_version:
+        return {}
+    return {lang: np.asarray(v, dtype=np.float32) for lang, v in data["means"].items()}
 
-    The key "" holds the overall mean, for a language seen later.
+
+def language_means(
+    matrix: np.ndarray,
+    languages: Sequence[str],
+    prior: Mapping[str, np.ndarray] | None = None,
+    prior_weight: float = PRIOR_WEIGHT,
+) -> dict[str, np.ndarray]:
+    """Each language's mean vector; the key "" holds the overall mean (for a language seen
+    later).
+
+    With a `prior` (reference means), a language's mean is shrunk towards its reference mean
+    as if that were `prior_weight` more reports: (n · own mean + w · reference) / (n + w). An
+    organisation with few reports, or with reports on one subject only, would otherwise take
+    their shared subject for the language's offset and centre it away. Without a reference,
+    languages with fewer than MIN_FOR_LANGUAGE_MEAN vectors get the overall mean.
     """
-    if len(matrix) == 0:
-        return {"": np.zeros(matrix.shape[1] if matrix.ndim == 2 else 0, dtype=np.float32)}
-    overall = matrix.mean(axis=0)
+    prior = prior or {}
+    dim = matrix.shape[1] if matrix.ndim == 2 else 0
+    overall = matrix.mean(axis=0) if len(matrix) else np.zeros(dim, dtype=np.float32)
     langs = np.asarray(languages)
     means = {"": overall}
-    for lang in sorted(set(languages)):
-        rows = langs == lang
-        means[lang] = matrix[rows].mean(axis=0) if rows.sum() >= MIN_FOR_LANGUAGE_MEAN else overall
+    for lang in sorted(set(languages) | set(prior)):
+        rows = langs == lang if len(matrix) else np.zeros(0, dtype=bool)
+        count = int(rows.sum())
+        reference = prior.get(lang)
+        if reference is not None and reference.shape == (dim,):
+            own = matrix[rows].sum(axis=0) if count else np.zeros(dim, dtype=np.float32)
+            means[lang] = (own + prior_weight * reference) / (count + prior_weight)
+        elif count >= MIN_FOR_LANGUAGE_MEAN:
+            means[lang] = matrix[rows].mean(axis=0)
+        else:
+            means[lang] = overall
     return means
 
 
 def centre(
-    matrix: np.ndarray, languages: Sequence[str], means: dict[str, np.ndarray] | None = None
+    matrix: np.ndarray,
+    languages: Sequence[str],
+    prior: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Rows minus their language's mean, L2-normalised again (float32)."""
-    means = means if means is not None else language_means(matrix, languages)
+    """Rows minus their language's mean (language_means), L2-normalised again (float32)."""
+    means = language_means(matrix, languages, prior)
     if len(matrix) == 0:
         return matrix.astype(np.float32)
     offsets = np.stack([means.get(lang, means[""]) for lang in languages])
