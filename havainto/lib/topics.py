@@ -80,9 +80,19 @@ def _identity(tokens: list[str]) -> list[str]:
 def term_similarity(term_docs: Sequence[Sequence[str]]) -> np.ndarray:
     """Cosine of sublinear TF-IDF vectors over the terms (n × n, float32)."""
     n = len(term_docs)
-    docs = [[t for t in doc if _keep_term(t)] or ["(text)"] for doc in term_docs]
+    keep: dict[str, bool] = {}
+    docs = [
+        [t for t in doc if keep.setdefault(t, _keep_term(t))] or ["(text)"] for doc in term_docs
+    ]
+    # Terms in more than half of the reports (asiakas, palvelu) tell no topic apart and make
+    # the product dense; terms in one report join no two reports.
     vectorizer = TfidfVectorizer(
-        analyzer=_identity, sublinear_tf=True, min_df=2 if n >= 20 else 1, lowercase=False
+        analyzer=_identity,
+        sublinear_tf=True,
+        min_df=2 if n >= 20 else 1,
+        max_df=0.5 if n >= 20 else 1.0,
+        lowercase=False,
+        dtype=np.float32,
     )
     try:
         matrix = vectorizer.fit_transform(docs)
@@ -100,7 +110,11 @@ def similarity(
         return terms
     vectors = np.asarray(vectors, dtype=np.float32)
     weight = term_weight * term_weight
-    return (vectors @ vectors.T + weight * terms) / (1.0 + weight)
+    result = vectors @ vectors.T
+    terms *= weight
+    result += terms
+    result /= 1.0 + weight
+    return result
 
 
 def cluster(
@@ -111,9 +125,12 @@ def cluster(
     n = len(similar)
     if n < max(min_size, 2):
         return []
-    distance = np.clip(1.0 - similar.astype(np.float64), 0.0, None)
+    # In place on one float64 copy: at 5,000 reports every n × n temporary costs 200 MB.
+    distance = similar.astype(np.float64)
+    np.subtract(1.0, distance, out=distance)
+    np.maximum(distance, 0.0, out=distance)
     np.fill_diagonal(distance, 0.0)
-    distance = (distance + distance.T) / 2  # exact symmetry for squareform
+    # squareform reads the upper triangle only (the matrix is symmetric up to rounding).
     tree = linkage(squareform(distance, checks=False), method="average")
     labels = fcluster(tree, t=threshold, criterion="distance")
     groups: dict[int, list[int]] = defaultdict(list)
@@ -159,7 +176,8 @@ def label_terms(
         }
         # Ties go to the longer term: the compound says more than its parts.
         ranked = sorted(weights, key=lambda t: (-round(weights[t], 9), -len(t), t))
-        ranked = _without_variants(ranked, holders, df[lang])
+        # Only the leading terms can make the label: the variant check is quadratic.
+        ranked = _without_variants(ranked[: 10 * LABEL_TERMS], holders, df[lang])
         limit = LABEL_TERMS if position == 0 else OTHER_LANGUAGE_TERMS
         chosen = _label_terms(ranked, limit=limit)
         if chosen:
