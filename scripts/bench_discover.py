@@ -13,7 +13,7 @@ report is measured by `havainto embed` and scripts/eval_topics.py). Printed, in 
 - loading the organisation's vectors into memory (first request of a process), then the check
   that nothing changed (every later request);
 - similar reports of one report for a coordinator, warm (median of 20 reports);
-- candidate topics of the newest 5,000 uncoded reports (uncached, then cached);
+- candidate topics of the newest MAX_TOPIC_REPORTS uncoded reports (uncached, then cached);
 - weak signals of the organisation (uncached; 10,000 only).
 """
 
@@ -142,7 +142,7 @@ def run(count: int) -> None:
     cache.clear()
     uncoded = reports.filter(report_themes__isnull=True)
     timed(
-        "topics of the newest 5,000, uncached",
+        f"topics of the newest {services.MAX_TOPIC_REPORTS}, uncached",
         lambda: services.candidate_topics(uncoded, organisation=organisation),
     )
     timed("topics, cached", lambda: services.candidate_topics(uncoded, organisation=organisation))

@@ -180,8 +180,9 @@ def search_reports(
 
 EMBED_BATCH_SIZE = 64
 SIMILAR_SHOWN = 5
-# Topics cluster at most this many reports (the newest): the similarity matrix is n × n.
-MAX_TOPIC_REPORTS = 5_000
+# Topics cluster at most this many reports (the newest): the similarity matrix is n × n, and
+# 5,000 reports took 5–17 s on a busy 2-core machine (3,000: about a third of that).
+MAX_TOPIC_REPORTS = 3_000
 # Without stored vectors for this many or more of the reports, the weak signals are computed
 # without the cross-language step rather than embedding every report during a page view.
 MAX_EMBED_ON_VIEW = 50

@@ -26,7 +26,6 @@ from havainto.accounts.forms import AccessibleFormMixin
 from havainto.accounts.models import Organisation, Role
 from havainto.analysis.search import MAX_QUERY_CHARS
 from havainto.analysis.services import (
-    MAX_TOPIC_REPORTS,
     candidate_topics,
     period_end,
     record_signals_read,
@@ -350,7 +349,6 @@ def topics_page(request: HttpRequest, slug: str) -> HttpResponse:
         "result": result,
         "topics": views,
         "shown": TOPIC_REPORTS_SHOWN,
-        "max_reports": MAX_TOPIC_REPORTS,
         **_workspace_nav(roles),
     }
     return render(request, "analysis/topics.html", context, status=200 if valid else 400)

@@ -13,20 +13,25 @@
   no other stays out. Only clusters of `min_size` reports or more are topics. The result
   depends only on the input (no random start); reports are taken in the order given.
 - *Labels.* c-TF-IDF per language: a term's share of the cluster's reports in that language
-  times log(1 + reports of that language / reports holding the term), over terms in two of
-  the cluster's reports, that name things (nouns, adjectives, names by Voikko's word class,
-  as for weak signals) and are not a part of a leading compound (pörssi in pörssisähkö). The
-  main language's four best terms, then two per other language: "ruoka-apu / ruokajono /
-  lapsiperhe · matbank / mathjälp".
+  (a title counting 1.5 times) times log(1 + reports of that language / reports holding the
+  term), over terms in two of the cluster's reports that name things (for Finnish: a base
+  form of a noun, adjective or name by Voikko, as for weak signals – not a compound part such
+  as "sijais" or a stray reading), are not a part of a leading compound (pörssi in
+  pörssisähkö) and not another reading of a better term (turva-asunta beside turva-asunto).
+  The main language's four best terms, then two per other language: "ruoka-apu / ruokajono /
+  pienipalkkainen · matbank / mathjälp". Stray readings that are words themselves (nuora,
+  "rope", for nuoria) can still show up.
 
 On the development reports (240 reports, 19 themes; scripts/eval_topics.py), the settings here
-put 169 reports into 36 topics, with 56 % of a topic's reports sharing its most common main
-theme (63 % when secondary themes count) and 17 topics with one main theme for 60 % or more of
-their reports. Embeddings alone: 128 reports in 34 topics at the same purity; TF-IDF alone:
-141 reports in 34 topics, 49 %; KMeans over the embeddings (k = 19…40): 31–46 %.
+put 174 reports into 38 topics, with 55 % of a topic's reports sharing its most common main
+theme (61 % when secondary themes count) and 18 topics with one main theme for 60 % or more of
+their reports; the largest topic was the planted new subject (electricity bills, 11 reports in
+Finnish and Swedish). Embeddings alone: 133 reports in 36 topics at 56 %; index terms alone:
+145 reports in 34 topics at 50 %; KMeans over the embeddings (k = 19 or 40): 33–41 %.
 
-Cost: the similarity matrix is n × n (5,000 reports: 100 MB as float32, about 1.5 s in all);
-callers cap n (havainto.analysis: the newest `MAX_TOPIC_REPORTS`).
+Cost: the similarity matrix is n × n (5,000 reports: 100 MB as float32 plus 100 MB for the
+linkage; 5–15 s on a busy 2-core machine, 500 reports 1 s); callers cap n and cache the result
+(havainto.analysis: the newest 3,000).
 """
 
 from __future__ import annotations

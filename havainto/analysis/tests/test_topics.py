@@ -240,6 +240,22 @@ def test_topics_page__without_embeddings_says_so(
     )
 
 
+def test_topics_page__only_the_newest_reports_are_compared(
+    org: Any, subjects: dict[str, Report], coordinator: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "MAX_TOPIC_REPORTS", 5)
+    result = services.candidate_topics(Report.objects.of(org), organisation=org)
+    newest = sorted(report.pk for report in subjects.values())[-5:]
+    assert (result.considered, result.clustered) == (len(TEXTS), 5)
+    assert all(pk in newest for topic in result.topics for pk in topic.report_ids)
+    page = client_for(coordinator).get("/o/alpha/topics/").content.decode()
+    notice = t(
+        "There are %(count)s reports: only the newest %(clustered)s are compared. Choose a "
+        "shorter period to see the others."
+    ) % {"count": len(TEXTS), "clustered": 5}
+    assert notice in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
