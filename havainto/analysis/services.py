@@ -326,7 +326,10 @@ def _nearest_by_terms(
         return []
     docs = [_term_doc(own.title_terms, own.terms)]
     docs += [_term_doc(title, body) for _pk, title, body in candidates]
-    similar = topics.term_similarity(docs)[0, 1:]
+    matrix = topics.term_vectors(docs)
+    if matrix is None:
+        return []
+    similar = (matrix[1:] @ matrix[0].T).toarray().ravel()
     order = np.lexsort((np.arange(len(similar)), -similar))[:limit]
     return [(candidates[i][0], float(similar[i])) for i in order if similar[i] > 0]
 
@@ -366,7 +369,8 @@ def _term_doc(title_terms: str, terms: str) -> list[str]:
 class Topics:
     topics: list[topics.Topic]
     considered: int  # reports in the period / scope
-    clustered: int  # of which were clustered (the newest MAX_TOPIC_REPORTS)
+    clustered: int  # of which were clustered (analysed, of the newest `limit`)
+    limit: int  # MAX_TOPIC_REPORTS when this was computed
     method: str  # "embeddings" or "terms"
     without_vectors: int  # clustered reports that have no embedding yet
 
@@ -418,6 +422,7 @@ def candidate_topics(reports: QuerySet[Report], *, organisation: Organisation) -
         topics=found,
         considered=considered,
         clustered=len(ids),
+        limit=MAX_TOPIC_REPORTS,
         method="embeddings" if with_vectors else "terms",
         without_vectors=missing if with_vectors else 0,
     )

@@ -42,6 +42,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -82,8 +83,9 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def term_similarity(term_docs: Sequence[Sequence[str]]) -> np.ndarray:
-    """Cosine of sublinear TF-IDF vectors over the terms (n × n, float32)."""
+def term_vectors(term_docs: Sequence[Sequence[str]]) -> Any:
+    """L2-normalised sublinear TF-IDF rows over the terms (sparse, float32), or None when no
+    term is shared by two reports."""
     n = len(term_docs)
     keep: dict[str, bool] = {}
     docs = [
@@ -100,9 +102,16 @@ def term_similarity(term_docs: Sequence[Sequence[str]]) -> np.ndarray:
         dtype=np.float32,
     )
     try:
-        matrix = vectorizer.fit_transform(docs)
-    except ValueError:  # no term in two reports
-        return np.eye(n, dtype=np.float32)
+        return vectorizer.fit_transform(docs)
+    except ValueError:  # no term left
+        return None
+
+
+def term_similarity(term_docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """Cosine of sublinear TF-IDF vectors over the terms (n × n, float32)."""
+    matrix = term_vectors(term_docs)
+    if matrix is None:
+        return np.eye(len(term_docs), dtype=np.float32)
     return (matrix @ matrix.T).toarray().astype(np.float32)
 
 

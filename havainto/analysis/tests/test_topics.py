@@ -250,9 +250,9 @@ def test_topics_page__only_the_newest_reports_are_compared(
     assert all(pk in newest for topic in result.topics for pk in topic.report_ids)
     page = client_for(coordinator).get("/o/alpha/topics/").content.decode()
     notice = t(
-        "There are %(count)s reports: only the newest %(clustered)s are compared. Choose a "
+        "There are %(count)s reports: only the newest %(newest)s are compared. Choose a "
         "shorter period to see the others."
-    ) % {"count": len(TEXTS), "clustered": 5}
+    ) % {"count": len(TEXTS), "newest": 5}
     assert notice in page
 
 
