@@ -390,6 +390,7 @@ class SignalsForm(AccessibleFormMixin, forms.Form):
             "The signals of this period and the one before it, compared with everything earlier."
         )
         self.known_periods = names
+        self.annotate_aria()  # the help text is set here, after the mixin's set-up
 
     def period_kind(self) -> str:
         value = self.data.get("period") if self.is_bound else None

@@ -121,6 +121,7 @@ def memo_embedder() -> MemoEmbedder:
 def fresh_discovery(monkeypatch: pytest.MonkeyPatch) -> MemoEmbedder:
     memo = memo_embedder()
     monkeypatch.setattr(services, "get_embedder", lambda: memo)
+    monkeypatch.setattr(embeddings, "CHECK_SECONDS", 0.0)  # tests change vectors at once
     embeddings.clear_cache()
     cache.clear()
     return memo

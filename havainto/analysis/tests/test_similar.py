@@ -153,6 +153,16 @@ def test_organisation_vectors__loads_new_and_changed_rows_and_notices_removals(o
     assert list(organisation_vectors(org).report_ids) == [second.pk]
 
 
+def test_organisation_vectors__trusts_memory_for_a_few_seconds(org: Any, monkeypatch: Any) -> None:
+    make_report(org, "drugs_fi_1")
+    loaded = organisation_vectors(org)
+    monkeypatch.setattr(embeddings, "CHECK_SECONDS", 60.0)
+    make_report(org, "drugs_fi_2")
+    assert organisation_vectors(org) is loaded  # not asked again yet
+    monkeypatch.setattr(embeddings, "CHECK_SECONDS", 0.0)
+    assert len(organisation_vectors(org)) == 2
+
+
 # --- Similar reports -------------------------------------------------------------------------
 
 
