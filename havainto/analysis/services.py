@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -192,7 +192,7 @@ DISCOVER_CACHE_SECONDS = 24 * 3600
 
 
 def _embedding_rows(
-    reports: QuerySet[Report], embedder: Embedder, now: object
+    reports: QuerySet[Report], embedder: Embedder, now: datetime
 ) -> list[ReportEmbedding]:
     records = list(report_records(reports))
     if not records:
