@@ -15,6 +15,7 @@ PORT ?= 8000
 run: install
 	$(BIN)/havainto migrate --noinput
 	$(BIN)/havainto demo --if-empty
+	$(BIN)/havainto embed  # sentence embeddings of reports that have none (about a minute the first time)
 	$(BIN)/havainto runserver $(HOST):$(PORT)
 
 test: install-test

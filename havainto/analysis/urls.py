@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path("o/<slug:slug>/suggestions/", views.suggestion_rates, name="suggestions"),
     path("o/<slug:slug>/suggestions/retrain/", views.retrain_themes, name="suggestions-retrain"),
+    # discover: candidate topics and weak signals
+    path("o/<slug:slug>/topics/", views.topics_page, name="topics"),
+    path("o/<slug:slug>/signals/", views.signals_page, name="signals"),
 ]

@@ -238,3 +238,17 @@ def get_organisation_for_codebook(
     if write and not roles & SETTINGS_ROLES:
         raise PermissionDenied
     return organisation, roles
+
+
+# --- The workspace menu ------------------------------------------------------------------
+
+
+def workspace_nav(roles: set[str]) -> dict[str, bool]:
+    """What the workspace menu (templates/coding/_workspace_nav.html) offers to these roles."""
+    return {
+        "can_configure": bool(roles & SETTINGS_ROLES),
+        "can_gather": can_edit_phenomena(roles),
+        "is_admin": Role.ADMIN in roles,
+        "can_see_topics": bool(roles & {Role.COORDINATOR, Role.HANDLER, Role.READER}),
+        "can_see_signals": bool(roles & {Role.COORDINATOR, Role.READER}),
+    }

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from havainto.accounts.models import Organisation, Role
 from havainto.analysis.services import report_suggestions
+from havainto.analysis.views import similar_context
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding import services
@@ -42,6 +43,7 @@ from havainto.coding.access import (
     get_phenomenon_for_user,
     get_report_for_user,
     visible_reports,
+    workspace_nav,
 )
 from havainto.coding.forms import (
     LONG_TEXT_FIELDS,
@@ -102,12 +104,7 @@ ADMIN_NAV = {"can_configure": True, "is_admin": True}
 
 
 def _nav(roles: set[str]) -> dict[str, bool]:
-    """What the workspace menu offers."""
-    return {
-        "can_configure": bool(roles & {Role.COORDINATOR, Role.ADMIN}),
-        "can_gather": can_edit_phenomena(roles),
-        "is_admin": Role.ADMIN in roles,
-    }
+    return workspace_nav(roles)
 
 
 def _data(request: HttpRequest) -> Any:
@@ -253,6 +250,8 @@ def _render_report(
         "notes": report.notes.select_related("author"),
         "phenomena": report.phenomena.order_by("name"),
         **_nav(roles),
+        # discover: the similar reports of templates/analysis/_similar.html
+        **similar_context(request.user, organisation, report, roles),
     }
     # Quotes and redactions (passage_context.py); their forms may be among `bound`.
     context.update(report_passages_context(organisation, report, roles, handling=handling))
@@ -557,6 +556,10 @@ ACTION_LABELS = {
     "phenomenon.merged": _("Merged a phenomenon into another"),
     "phenomenon.merged_into": _("Merged phenomena into this one"),
     "phenomenon.split": _("Split a phenomenon"),
+    "report.similar_listed": _("Saw the titles of similar reports"),
+    "report.topics_listed": _("Saw the reports of candidate topics"),
+    "report.signals_listed": _("Saw the reports of weak signals"),
+    "analysis.embedded": _("Computed the sentence vectors of reports"),
     "digest.sent": _('Sent a "you said, we did" digest'),
     "report.submitted": _("Submitted a report"),
     "report.submitted_anonymously": _("A report was submitted anonymously"),

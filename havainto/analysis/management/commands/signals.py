@@ -24,6 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from havainto.analysis.management.commands.analyse import read_jsonl
+from havainto.analysis.records import signal_input
 from havainto.lib.signals import PERIODS, detect_signals
 
 
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         if options["window"] < 1:
             raise CommandError("--window must be at least 1")
         signals = detect_signals(
-            read_jsonl(path),
+            signal_input(read_jsonl(path)),
             period=options["period"],
             until=until,
             window=options["window"],
