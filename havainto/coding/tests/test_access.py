@@ -1,10 +1,12 @@
 """Persona tests for every workspace URL: coordinator, handler, reader, admin, outsider,
 anonymous. Outsiders get 404 (nothing revealed), members without the right 403 (no data)."""
 
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import get_resolver
 
 from havainto.coding.models import SavedView, TextGrant
 from havainto.coding.services import workflow_states
@@ -205,3 +207,33 @@ def test_text_access__grants_only_readers_of_the_organisation(
         response = client.post("/o/alpha/text-access/", {"user": user.pk, "action": "grant"})
         assert response.status_code == 404
     assert not TextGrant.objects.exists()
+
+
+def test_every_organisation_url__is_404_for_a_member_of_another_organisation(
+    client_for: Any, outsider: Any, coordinator: Any, report: Report
+) -> None:
+    """A walk over every URL under /o/<slug>/, present and future: someone from another
+    organisation gets 404 for GET and POST (405 where the method is not allowed), never data,
+    a redirect or a 403 that reveals the organisation's objects exist."""
+    from havainto.coding import services as coding_services
+    from havainto.core.tests.test_site import PUBLIC_ROUTES, _all_patterns
+
+    phenomenon = coding_services.create_phenomenon(
+        actor=coordinator, organisation=report.organisation, name="P", reports=[report]
+    )
+    client = client_for(outsider)
+    checked = 0
+    for route in _all_patterns(get_resolver()):
+        if not route.startswith("o/<slug:slug>/") or route in PUBLIC_ROUTES:
+            continue
+        for pk in {report.pk, phenomenon.pk}:
+            path = "/" + re.sub(
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m, pk=pk: "alpha" if m.group(2) == "slug" else str(pk),
+                route,
+            )
+            for method in ("get", "post"):
+                status = getattr(client, method)(path).status_code
+                assert status in (404, 405), (method, route, status)
+                checked += 1
+    assert checked > 100
