@@ -16,7 +16,10 @@ run: install
 	$(BIN)/havainto migrate --noinput
 	$(BIN)/havainto demo --if-empty
 	$(BIN)/havainto embed  # sentence embeddings of reports that have none (about a minute the first time)
-	$(BIN)/havainto runserver $(HOST):$(PORT)
+	@# The task worker (search index, embeddings, suggestions, mail) runs beside the server and
+	@# stops with it.
+	$(BIN)/havainto db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(BIN)/havainto runserver $(HOST):$(PORT)
 
 test: install-test
 	$(BIN)/ruff check havainto

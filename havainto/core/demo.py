@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from havainto.accounts.models import Organisation, Role, Unit
 from havainto.accounts.services import add_member, create_organisation
+from havainto.coding import services as coding
+from havainto.coding.models import ReportTheme, Theme
 from havainto.core import demo_texts as texts
 from havainto.core.taxonomy import taxonomy
 from havainto.lib.pii import find_personal_data
@@ -840,7 +842,133 @@ def _write_reports(
             report.pk = by_key[report.submission_key]
     _write_choices(created, plan, vocabulary)
     _write_events(created, plan, people)
+    coordinator = people[f"{organisation.slug}-coordinator"]
+    _write_themes(organisation, created, plan, coordinator)
+    _write_phenomena(organisation, created, plan, coordinator)
     return receipts
+
+
+# Reports in these states have not been coded yet.
+UNCODED = {Status.RECEIVED, Status.IN_HANDLING}
+
+
+def _write_themes(
+    organisation: Organisation,
+    created: Sequence[Report],
+    plan: Sequence[PlannedReport],
+    coordinator: Any,
+) -> None:
+    """Handled reports carry the theme of the observation they vary, as if coded by the
+    coordinator: the overview, theme filters and the suggestion model have something to show."""
+    bases = {o.key: o for o in (*texts.FINNISH, *texts.SWEDISH, *texts.EMERGING)}
+    themes = {theme.code: theme for theme in Theme.objects.filter(organisation=organisation)}
+    ReportTheme.objects.bulk_create(
+        ReportTheme(report=report, theme=themes[bases[p.base].theme], created_by=coordinator)
+        for report, p in zip(created, plan, strict=True)
+        if p.status not in UNCODED and bases[p.base].theme in themes
+    )
+
+
+def _write_phenomena(
+    organisation: Organisation,
+    created: Sequence[Report],
+    plan: Sequence[PlannedReport],
+    coordinator: Any,
+) -> None:
+    """Two phenomena along the way from reports to decision makers: the emerging food-aid
+    topic, gathered and taken to the committee but not answered yet; and the most reported
+    theme of the last year, taken to the committee and answered, its proposal in progress."""
+    latest = max(p.submitted_on for p in plan)
+    food = [r for r, p in zip(created, plan, strict=True) if p.emerging and p.status not in UNCODED]
+    if food:
+        phenomenon = coding.create_phenomenon(
+            actor=coordinator,
+            organisation=organisation,
+            name="Ruoka-avun tarve kasvaa",
+            description=(
+                "Yhä useampi asiakas kertoo turvautuvansa ruoka-apuun. Havaintoja on sekä "
+                "suomeksi että ruotsiksi useasta kunnasta."
+            ),
+            themes=Theme.objects.filter(organisation=organisation, code="poverty_income"),
+            reports=food,
+        )
+        coding.add_proposal(
+            actor=coordinator,
+            phenomenon=phenomenon,
+            expected_version=1,
+            text="Selvitetään ruoka-avun tarve ja yhteistyö järjestöjen kanssa.",
+            addressed_to="Hyvinvointialueen johtoryhmä",
+        )
+        coding.record_advocacy_step(
+            actor=coordinator,
+            phenomenon=phenomenon,
+            expected_version=2,
+            recipient="Sosiaali- ja terveysjohtoryhmä",
+            recipient_kind="leadership",
+            taken_on=latest,
+            summary="Ilmiö esiteltiin heikkona signaalina.",
+            tell_reporters=False,
+        )
+    year = [
+        (r, p)
+        for r, p in zip(created, plan, strict=True)
+        if p.status not in UNCODED and not p.emerging and (latest - p.submitted_on).days <= 365
+    ]
+    bases = {o.key: o for o in (*texts.FINNISH, *texts.SWEDISH)}
+    counts = Counter(bases[p.base].theme for _r, p in year if p.base in bases)
+    if not counts:
+        return
+    code = counts.most_common(1)[0][0]
+    theme = Theme.objects.filter(organisation=organisation, code=code).first()
+    if theme is None:
+        return
+    supporting = [r for r, p in year if p.base in bases and bases[p.base].theme == code][:25]
+    phenomenon = coding.create_phenomenon(
+        actor=coordinator,
+        organisation=organisation,
+        name=f"{theme.label_fi}: toistuva ilmiö",
+        description="Aiheesta on tullut havaintoja pitkin vuotta useasta kunnasta.",
+        themes=[theme],
+        reports=supporting,
+    )
+    proposal = coding.add_proposal(
+        actor=coordinator,
+        phenomenon=phenomenon,
+        expected_version=1,
+        text="Palveluohjausta vahvistetaan ja asiakasmaksujen kohtuullistamisesta tiedotetaan.",
+        addressed_to="Sosiaali- ja terveyslautakunta",
+    )
+    step = coding.record_advocacy_step(
+        actor=coordinator,
+        phenomenon=phenomenon,
+        expected_version=2,
+        recipient="Sosiaali- ja terveyslautakunta",
+        recipient_kind="board",
+        taken_on=latest - timedelta(days=60),
+        summary="Ilmiö ja toimenpide-ehdotus esiteltiin lautakunnalle.",
+        proposal=proposal,
+        tell_reporters=False,
+    )
+    coding.record_answer(
+        actor=coordinator,
+        step=step,
+        expected_version=3,
+        answer=(
+            "Lautakunta merkitsi ilmiön tiedoksi ja pyysi palvelualuetta valmistelemaan "
+            "palveluohjauksen vahvistamisen seuraavaan talousarvioon."
+        ),
+        answered_on=latest - timedelta(days=30),
+        answered_by="Sosiaali- ja terveyslautakunta",
+        share_with_reporters=False,
+    )
+    coding.update_proposal_outcome(
+        actor=coordinator,
+        proposal=proposal,
+        expected_version=4,
+        outcome="in_progress",
+        progress=40,
+        outcome_note="Palveluohjauksen lisäresurssi on valmisteltavana.",
+    )
 
 
 def _write_choices(

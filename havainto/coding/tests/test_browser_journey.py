@@ -60,8 +60,10 @@ def test_from_received_to_an_answered_phenomenon_seen_with_the_receipt_code(
     page.get_by_label(t("State"), exact=True).select_option("received")
     page.get_by_role("button", name=t("Show"), exact=True).click()
     assert_accessible(page, "the inbox filtered to received reports")
-    page.get_by_role("link", name=report.title, exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
+    # The first report page of a fresh process loads the sentence-embedding model for the
+    # theme suggestions (seconds on a busy 2-core machine): give that one click more time.
+    page.get_by_role("link", name=report.title, exact=True).first.click(timeout=60_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text(report.title, timeout=60_000)
     assert_accessible(page, "the report")
 
     # Take it into handling, with the state's own message to the reporter.

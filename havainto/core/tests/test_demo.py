@@ -224,3 +224,21 @@ def test_texts__only_the_emerging_observations_mention_food_aid() -> None:
         assert not EMERGING.search(text), observation.key
     for observation in demo_texts.EMERGING:
         assert EMERGING.search(" ".join(observation.sentences)), observation.key
+
+
+def test_demo__handled_reports_are_coded_and_phenomena_show_the_way(demo_output: str) -> None:
+    from havainto.coding.models import AdvocacyStep, Phenomenon, ReportTheme
+
+    handled = Report.objects.exclude(status__in=[Status.RECEIVED, Status.IN_HANDLING])
+    coded = ReportTheme.objects.values("report").distinct().count()
+    assert coded == handled.count() > 100
+    assert not ReportTheme.objects.filter(report__status=Status.RECEIVED).exists()
+    for slug in ("varha", "kainuu"):
+        phenomena = Phenomenon.objects.filter(organisation__slug=slug)
+        assert phenomena.count() == 2
+        food = phenomena.get(name="Ruoka-avun tarve kasvaa")
+        assert food.reports.exists() and not food.advocacy_steps.exclude(answer="").exists()
+        answered = phenomena.exclude(pk=food.pk).get()
+        assert answered.reports.count() >= 5
+        assert AdvocacyStep.objects.filter(phenomenon=answered).exclude(answer="").exists()
+        assert answered.proposals.get().progress == 40
