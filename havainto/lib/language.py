@@ -14,13 +14,17 @@ Finnish (Voikko, `libvoikko.Voikko("fi")`), per word:
 - *lemmas*: the base form of every reading ("kuusi" → kuu, kuusi);
 - *links*: quality nouns in -(U)Us/-(Y)ys also give the word they are made from, checked by Voikko:
   yksinäisyys → yksinäinen, työttömyys → työtön, asunnottomuus → asunnoton, asiakkuus → asiakas,
-  kehitys → kehittää. Voikko itself gives the verb for -minen nouns (asuminen → asua). No other
-  derivation is followed: sähköinen must not match sähkö, nor osasto osa.
+  kehitys → kehittää. No other derivation is followed: sähköinen must not match sähkö, nor
+  osasto osa.
+- *-minen action nouns*: Voikko reads them as forms of their verb (asumisen → asua); here they
+  are nouns (asumisen → asuminen, palveluasumisen → palveluasuminen), so the query asuminen does
+  not find "asuu". The verb is kept as a text-only term (like a compound part): "asua" still
+  finds asuminen.
 - for compounds (from the readings with the fewest parts, so "nuorisotakuu" is nuoriso + takuu and
-  not nuori + sota + kuu), each part re-analysed (lemmas + links: asumis- → asua, omais- → omainen,
-  lasten- → lapsi, työttömyys- → työttömyys, työtön), and every run of adjacent parts ending in a
-  part's lemma (lasten + suojelu → lastensuojelu, mielen + terveys → mielenterveys,
-  toimeentulo + tuki → toimeentulotuki).
+  not nuori + sota + kuu), each part re-analysed (lemmas + links: asumis- → asuminen (+ asua),
+  omais- → omainen, lasten- → lapsi, työttömyys- → työttömyys, työtön), and every run of
+  adjacent parts ending in a part's lemma (lasten + suojelu → lastensuojelu, mielen + terveys →
+  mielenterveys, toimeentulo + tuki → toimeentulotuki).
 - Words Voikko does not know: hyphenated ones are analysed part by part ("TE-palvelujen" →
   te-palvelu, palvelu); others are split once where both sides are Finnish words
   ("takaisinperinnän" → takaisinperintä, perintä); otherwise the lower-cased word itself.
@@ -29,17 +33,22 @@ A query word's alternatives are its lemmas and links; a text word's terms add th
 and part runs. So "sähkö" finds "pörssisähkösopimuksen", but "pörssisähkösopimus" does not find
 every text that mentions "sähkö".
 
-Swedish uses simplemma (lang "sv") for lemmas, plus a greedy split of compounds into two parts: a
-word is cut where both sides are words simplemma knows (the head also without a linking -s) and
-the most balanced cut wins; both sides need four letters and the word nine, except after a few
-short heads ("el", "hem", "tid"…): "elräkningarna" → elräkning, el, räkning; "boendekostnader" →
-boendekostnad, bo, kostnad ("boende" and "äldre" lemmatise to bo and gammal, on the query side
-too); "klientavgiften", unknown to simplemma, gets the lemma klientavgift from its parts. Three-part
-compounds are cut once only, and a few cuts are nonsense (villkoren → vilja + kor).
+Swedish uses simplemma (lang "sv") for lemmas, plus a recursive split of compounds into words
+simplemma knows (`_compound_split`): a non-final piece may end in a linking -s (barnskydds →
+barnskydd), pieces need four letters (except a few short heads that begin the word: "el",
+"hem", "tid"…) and the word nine (seven after a short head); fewest pieces win, then the longest
+last word. The terms are the parts, the runs of adjacent parts (the last one as its lemma) and
+the parts of parts whose lemma is a compound itself: "barnskyddsanmälningarna" → barn, skydd,
+anmälning, barnskydd, skyddsanmälning; "hemvårdsavgiften" → hemvård, avgift, hem, vård;
+"elräkningarna" → elräkning, el, räkning; "boendekostnader" → boendekostnad, bo, kostnad
+("boende" and "äldre" lemmatise to bo and gammal, on the query side too). A word simplemma does
+not know gets its lemma from its parts (klientavgiften → klientavgift), or, when it cannot be
+cut into known words, its longest known tail (digistöd → stöd; not for English words). Without
+word frequencies a few cuts are nonsense (villkoren → vilja + kor, missbruksvård + senheten).
 English uses simplemma (lang "en") lemmas only.
 
 Without Voikko (libvoikko missing, or no Finnish dictionary) Finnish falls back to simplemma, with
-the same greedy split as Swedish for the words simplemma does not know; `VOIKKO_AVAILABLE` says
+the same compound split as Swedish for the words simplemma does not know; `VOIKKO_AVAILABLE` says
 which is in use, and a warning is logged once. simplemma loads a language's dictionary on first
 use (about 3 s for sv, 8 s for fi on the 2-core test machine): warm it up in long-running
 processes.
@@ -491,27 +500,83 @@ def _quality_noun_link(baseform: str) -> str | None:
     return None
 
 
+_MINEN_STEM_RE = re.compile(r"\[X\]([^\[]*)\[Tn4\]")
+
+
+def _last_base(reading: dict[str, str]) -> str | None:
+    """The lexical base of the reading's last morpheme that is not a suffix."""
+    bases = [m.base for m in _morphemes(reading.get("WORDBASES", "")) if m.base]
+    words = [b for b in bases if not b.startswith("+")]
+    return words[-1].replace("=", "").lower() if words else None
+
+
+def _minen_noun(reading: dict[str, str]) -> tuple[str, str, str] | None:
+    """(noun of the whole word, noun of its last part, verb) for a -minen action noun.
+
+    Voikko analyses -minen nouns as a form of their verb (MOOD "MINEN-infinitive", BASEFORM
+    asua for asumisen, palveluasua for palveluasumisen), which would make the query asuminen
+    find every "asuu". The noun is rebuilt from the verb stem Voikko marks in FSTOUTPUT
+    ("[X]asu[Tn4]mi…"): asumisen → asuminen, palveluasumisen → palveluasuminen.
+    """
+    if reading.get("MOOD") != "MINEN-infinitive":
+        return None
+    stems = _MINEN_STEM_RE.findall(reading.get("FSTOUTPUT", ""))
+    verb = _last_base(reading)
+    baseform = reading.get("BASEFORM", "").lower()
+    if not stems or not verb or not baseform.endswith(verb):
+        return None
+    part = stems[-1].lower() + "minen"
+    return baseform[: -len(verb)] + part, part, verb
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _fi_readings(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(lemma, links) for every content reading of a word."""
+def _fi_readings(word: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(lemma, links, extras) for every content reading of a word.
+
+    Links are words the reading is made from that a query word also stands for (quality nouns:
+    työttömyys → työtön); extras are indexed for a text word only (the verb of a -minen noun:
+    a text's "asuminen" is found by "asua", but the query "asuminen" does not find "asuu").
+    """
     result = []
     for reading in _voikko_readings(word):
         lemma = reading.get("BASEFORM", "").lower()
-        links = []
+        links: list[str] = []
+        extras: tuple[str, ...] = ()
+        if minen := _minen_noun(reading):
+            lemma, _part, verb = minen
+            extras = (verb,)
         groups = _groups(reading)
-        if len(groups) == 1 and (link := _root_link(groups[0])):
+        if len(groups) == 1 and not minen and (link := _root_link(groups[0])):
             links.append(link)
         if link := _quality_noun_link(lemma):
             links.append(link)
-        result.append((lemma, tuple(links)))
+        result.append((lemma, tuple(links), extras))
     return tuple(result)
 
 
 def _fi_core(word: str, only: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(lemmas, lemmas + links) of a word, optionally of the readings with lemma `only`."""
-    readings = [(lemma, links) for lemma, links in _fi_readings(word) if only in (None, lemma)]
+    readings = [(lemma, links) for lemma, links, _ in _fi_readings(word) if only in (None, lemma)]
     lemmas = _unique(lemma for lemma, _ in readings)
     return lemmas, _unique([*lemmas, *(link for _, links in readings for link in links)])
+
+
+def _fi_extras(word: str) -> tuple[str, ...]:
+    """The text-only terms of a word's readings (see `_fi_readings`)."""
+    return _unique(extra for _, _, extras in _fi_readings(word) for extra in extras)
+
+
+def _minen_part(surface: str, verb: str) -> str | None:
+    """The action noun of a compound part such as "asumis" (base asua): asuminen, when Voikko
+    confirms that the noun is a -minen form of that verb."""
+    if not surface.endswith("mis") or len(surface) < 5:
+        return None
+    noun = surface[:-3] + "minen"
+    for reading in _voikko().analyze(noun):
+        minen = _minen_noun(reading)
+        if minen and minen[0] == noun and minen[2] == verb:
+            return noun
+    return None
 
 
 def _part_core(group: list[_Morpheme]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -521,10 +586,12 @@ def _part_core(group: list[_Morpheme]) -> tuple[tuple[str, ...], tuple[str, ...]
         return (), ()
     root = group[0]
     if len(group) == 1 and root.base and not root.is_suffix:
-        # A plain part is its lexical base: lasten → lapsi, asumis → asua, omais → omainen.
-        # Re-analysing the surface would add readings the compound does not have ("tuki" is
-        # also a past tense of tukea).
+        # A plain part is its lexical base: lasten → lapsi, omais → omainen, and an action
+        # noun stays a noun: asumis → asuminen (+ asua). Re-analysing the surface would add
+        # readings the compound does not have ("tuki" is also a past tense of tukea).
         base = root.base.replace("=", "").lower()
+        if noun := _minen_part(surface, base):
+            return (noun,), (noun, base)
         return (base,), _unique([base, *_fi_core(base, only=base)[1]])
     lemmas, core = _fi_core(surface)
     if lemmas:
@@ -540,14 +607,18 @@ def _weight(groups: list[list[_Morpheme]]) -> int:
 def _compound_terms(readings: list[dict[str, str]]) -> list[str]:
     """Parts and runs of adjacent parts of the readings with the fewest parts."""
     # Readings without WORDBASES (some proper-noun readings) have no groups and no say.
-    split = [groups for groups in map(_groups, readings) if groups]
-    fewest = min((_weight(groups) for groups in split), default=0)
+    split = [(reading, groups) for reading in readings if (groups := _groups(reading))]
+    fewest = min((_weight(groups) for _reading, groups in split), default=0)
     terms: list[str] = []
-    for groups in split:
+    for reading, groups in split:
         if len(groups) < 2 or _weight(groups) != fewest:
             continue
         surfaces = ["".join(m.surface for m in group).lower() for group in groups]
         parts = [_part_core(group) for group in groups]
+        if minen := _minen_noun(reading):
+            # The last part of palveluasumisen is asuminen (+ asua), not the verb alone.
+            _whole, noun, verb = minen
+            parts[-1] = ((noun,), (noun, verb))
         for _lemmas, core in parts:
             terms.extend(core)
         # Runs of 2..n-1 parts: the first parts as written, the last one as its lemma.
@@ -593,7 +664,7 @@ def _analyse_fi_voikko(word: str) -> WordAnalysis:
     readings = _voikko_readings(word)
     if readings:
         lemmas, core = _fi_core(word)
-        return _make(lemmas, core, _compound_terms(readings), "fi")
+        return _make(lemmas, core, [*_fi_extras(word), *_compound_terms(readings)], "fi")
     if _voikko_is_function_word(word):
         return _EMPTY
     if "-" in word:
@@ -634,6 +705,8 @@ _SUFFIX_TAILS = frozenset(
 
 # Prefixes simplemma also knows as words; cutting after them gives nonsense (före-drag, be-skriva).
 _PREFIX_HEADS = frozenset({"för", "före", "be", "tills", "sam", "miss", "kont", "ur"})
+# A compound is cut into at most this many words (barn + skydds + anmälan is three).
+MAX_COMPOUND_PARTS = 4
 
 
 def _simplemma_lemmas(word: str, lang: str) -> tuple[str, ...]:
@@ -648,45 +721,125 @@ def _simplemma_lemmas(word: str, lang: str) -> tuple[str, ...]:
     return (lemma,)
 
 
-def _greedy_split(word: str, lang: str) -> tuple[list[str], list[str]] | None:
-    """Split a compound once where both sides are words simplemma knows: (whole lemmas, parts).
+def _head_base(piece: str, lang: str, first: bool = True) -> str | None:
+    """The word a non-final compound piece stands for, or None: the piece itself or, without a
+    linking -s, its stem (barnskydds → barnskydd), when simplemma knows it; at least four
+    letters, except a head from `_SHORT_HEADS` that begins the word (`first`); never a stop
+    word or a prefix from `_PREFIX_HEADS`."""
+    stop = STOP_WORDS[lang]
+    linking_s = piece[:-1] if piece.endswith("s") and len(piece) > 4 else ""
+    for candidate in (piece, linking_s):
+        if not candidate or candidate in stop or candidate in _PREFIX_HEADS:
+            continue
+        if len(candidate) < 4 and not (first and candidate in _SHORT_HEADS):
+            continue
+        if simplemma.is_known(candidate, lang=lang):
+            return candidate
+    return None
 
-    Both sides must have at least four letters and the word nine (a head from `_SHORT_HEADS`
-    relaxes both: elavtal, hemvård); the head may drop a linking -s (arbets-förmedling →
-    arbete) and must not be a prefix from `_PREFIX_HEADS`; of the possible cuts the most
-    balanced wins. simplemma knows many short words and endings, so looser rules split
-    "kontroll" into kont + roll.
+
+def _is_tail(piece: str, lang: str) -> bool:
+    """Whether a piece can end a compound: a word simplemma knows, four letters or more, not
+    an inflection ending (`_SUFFIX_TAILS`) or a stop word."""
+    return (
+        len(piece) >= 4
+        and piece.rstrip("s") not in _SUFFIX_TAILS
+        and piece not in STOP_WORDS[lang]
+        and simplemma.is_known(piece, lang=lang)
+    )
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _segments(
+    piece: str, lang: str, final: bool, first: bool, whole: bool = False
+) -> tuple[str, ...] | None:
+    """The pieces a compound (or a piece of one) splits into, or None.
+
+    Every piece is a word by `_head_base` (the last one, when `final`, by `_is_tail`); `first`:
+    the piece begins the word. A piece that is a word itself stays whole unless `whole` (the
+    word being analysed, which must be cut at least once). Of the cuts, fewest pieces win (at
+    most `MAX_COMPOUND_PARTS`), then the longest last piece (arbets + förmedlingen, not
+    arbetsför + medlingen; ungdoms + arbetslösheten; familje + rättsliga), then the longest
+    shortest piece. Without word frequencies some cuts stay wrong (missbruksvård + senheten).
+    """
+    if not whole and (_is_tail(piece, lang) if final else _head_base(piece, lang, first)):
+        return (piece,)
+    best: tuple[str, ...] | None = None
+    best_key = (0, 0, 0)
+    for cut in range(2, len(piece) - 1):
+        head = _segments(piece[:cut], lang, False, first)
+        if head is None:
+            continue
+        tail = _segments(piece[cut:], lang, final, False)
+        if tail is None or len(head) + len(tail) > MAX_COMPOUND_PARTS:
+            continue
+        pieces = (*head, *tail)
+        key = (-len(pieces), len(pieces[-1]), min(len(p) for p in pieces))
+        if best is None or key > best_key:
+            best, best_key = head + tail, key
+    return best
+
+
+def _compound_split(word: str, lang: str) -> tuple[list[str], list[str]] | None:
+    """Split a compound into words simplemma knows: (lemmas of the whole, parts and runs).
+
+    Recursive: "barnskyddsanmälningarna" is barn + skydds + anmälningarna, and its terms are
+    the parts (barn, skydd, anmälning) and the runs of adjacent parts, the last one as its
+    lemma (barnskydd, skyddsanmälning), so barn, barnskydd and anmälan-forms all find it. Rules
+    per piece in `_head_base` and `_is_tail`; the word needs nine letters (seven after a head
+    from `_SHORT_HEADS`: elavtal, hemvård). simplemma knows many short words and endings, so
+    looser rules split "kontroll" into kont + roll; a few cuts are still nonsense
+    (villkoren → vilja + kor).
     """
     if len(word) < 7 or not word.isalpha():
         return None
-    stop = STOP_WORDS[lang]
-    best: tuple[int, str, str, str] | None = None
-    for cut in range(2, len(word) - 3):
-        head, tail = word[:cut], word[cut:]
-        if tail.rstrip("s") in _SUFFIX_TAILS or tail in stop:
-            continue
-        if not simplemma.is_known(tail, lang=lang):
-            continue
-        linking_s = head[:-1] if head.endswith("s") and len(head) > 4 else ""
-        for candidate in (head, linking_s):
-            if not candidate or candidate in stop or candidate in _PREFIX_HEADS:
-                continue
-            short = candidate in _SHORT_HEADS
-            if not short and (len(candidate) < 4 or len(word) < 9):
-                continue
-            if simplemma.is_known(candidate, lang=lang):
-                score = min(len(candidate), len(tail))
-                if best is None or score > best[0]:
-                    best = (score, head, candidate, tail)
-                break
-    if best is None:
+    pieces = _segments(word, lang, True, True, whole=True)
+    if pieces is None or (len(word) < 9 and pieces[0] not in _SHORT_HEADS):
         return None
-    _score, head, candidate, tail = best
-    tail_lemmas = [lemma for lemma in _simplemma_lemmas(tail, lang) if len(lemma) >= 3]
+    heads = [_head_base(piece, lang, i == 0) or piece for i, piece in enumerate(pieces[:-1])]
+    piece_lemmas = [_simplemma_lemmas(head, lang) for head in heads]
+    tail_lemmas = tuple(lemma for lemma in _simplemma_lemmas(pieces[-1], lang) if len(lemma) >= 3)
     if not tail_lemmas:
         return None
-    wholes = [head + lemma for lemma in tail_lemmas]
-    return wholes, [*_simplemma_lemmas(candidate, lang), *tail_lemmas]
+    piece_lemmas.append(tail_lemmas)
+    parts = [lemma for lemmas in piece_lemmas for lemma in lemmas]
+    # Runs of 2..n-1 adjacent pieces, the earlier ones as written and the last as its lemma.
+    count = len(pieces)
+    for start in range(count):
+        for end in range(start + 1, count):
+            if end - start + 1 < count:
+                written = "".join(pieces[start:end])
+                parts.extend(written + lemma for lemma in piece_lemmas[end])
+    # A piece whose lemma is a compound itself adds that one's parts: hemvårds → hem, vård;
+    # studentbostads → student, bostad. Lemmas, not pieces as written: "förenings" would split
+    # into före + nings.
+    for lemma in {lemmas[0] for lemmas in piece_lemmas}:
+        if lemma != word and (nested := _compound_split(lemma, lang)):
+            parts.extend(nested[1])
+    wholes = ["".join(pieces[:-1]) + lemma for lemma in tail_lemmas]
+    return wholes, parts
+
+
+def _split_unknown_head(word: str, lang: str) -> tuple[list[str], list[str]] | None:
+    """An unknown word ending in a known one (digistöd → stöd): (whole lemmas, tail lemmas).
+
+    For words simplemma does not know and `_compound_split` cannot cut into known words; the
+    longest tail that `_is_tail` accepts wins, after a head of three letters or more. Only the
+    tail is indexed: the head may be a clipping or a name. English words in a Swedish text
+    (families, recurring) are left whole: simplemma's Swedish list has odd short entries that
+    would match their endings (lie, ring).
+    """
+    if len(word) < 8 or not word.isalpha():
+        return None
+    for cut in range(3, len(word) - 3):
+        tail = word[cut:]
+        if _is_tail(tail, lang):
+            lemmas = [lemma for lemma in _simplemma_lemmas(tail, lang) if len(lemma) >= 3]
+            # Checked last: the English dictionary takes ~1.5 s to load.
+            if lemmas and not simplemma.is_known(word, lang="en"):
+                return [word[:cut] + lemma for lemma in lemmas], lemmas
+            return None
+    return None
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -702,8 +855,11 @@ def _analyse_simplemma(word: str, lang: str) -> WordAnalysis:
         return _analyse_hyphenated(word, lambda piece: _analyse_simplemma(piece, lang), lang)
     lemmas = _simplemma_lemmas(word, lang)
     # Finnish word forms simplemma knows are left whole: cutting them gives yksinä + isiä.
-    splittable = lang == "sv" or (lang == "fi" and not simplemma.is_known(word, lang="fi"))
-    split = _greedy_split(word, lang) if splittable else None
+    known = simplemma.is_known(word, lang=lang)
+    splittable = lang == "sv" or (lang == "fi" and not known)
+    split = _compound_split(word, lang) if splittable else None
+    if split is None and lang == "sv" and not known:
+        split = _split_unknown_head(word, lang)
     if split is None:
         return _make(lemmas, [], [], lang)
     wholes, parts = split
@@ -797,3 +953,4 @@ def clear_caches() -> None:
     _fi_readings.cache_clear()
     _analyse_fi_voikko.cache_clear()
     _analyse_simplemma.cache_clear()
+    _segments.cache_clear()

@@ -93,8 +93,8 @@ FI_COMPOUNDS = [
     ("asunnottomuus", "asunnottomien", "asunnoton"),
     ("syrjäytyminen", "syrjäytymisvaarassa", "syrjäytymisvaara"),
     ("köyhyys", "lapsiperheköyhyys", "lapsiperheköyhyys"),
-    ("velkaantuminen", "ylivelkaantuneita", "ylivelkaantunut"),
-    ("kiusaaminen", "kiusattu", "kiusattu"),
+    ("velkaantuminen", "ylivelkaantumisesta", "ylivelkaantuminen"),
+    ("kiusaaminen", "koulukiusaamisesta", "koulukiusaaminen"),
     ("terveys", "terveyskeskukseen", "terveyskeskus"),
     ("maksuhäiriö", "maksuhäiriömerkinnän", "maksuhäiriömerkintä"),
     ("työttömyys", "työttömiä", "työtön"),
@@ -121,11 +121,30 @@ def test_fi_compound__inflected_query_finds_its_dictionary_form(
 
 
 @needs_voikko
-def test_fi_asumis_part_reduces_the_same_way_on_both_sides() -> None:
-    query = ANALYSER.query_terms("asuminen")
-    assert query == [["asua"]]
-    for text in ("asumiskustannukset", "asumisen tuki", "Asumisneuvonta auttoi", "asuu yksin"):
-        assert "asua" in ANALYSER.index_terms(text, "fi"), text
+def test_fi_minen_noun_is_its_own_word_not_its_verb() -> None:
+    # Voikko reads -minen nouns as forms of their verb (asumisen → asua); the query asuminen
+    # must find asumisen, asumis- compounds and palveluasuminen, but not every "asuu".
+    assert ANALYSER.query_terms("asuminen") == [["asuminen"]]
+    for text in (
+        "asumiskustannukset",
+        "asumisen tuki",
+        "Asumisneuvonta auttoi",
+        "palveluasumisessa",
+        "Tukiasuminen päättyi",
+    ):
+        assert matches("asuminen", text), text
+    for text in ("asuu yksin", "Asukkaat asuvat ahtaasti", "muutti asumaan", "asunto"):
+        assert not matches("asuminen", text), text
+    assert ANALYSER.lemmas("palveluasumisen", "fi") == ["palveluasuminen"]
+    assert ANALYSER.lemmas("kiusaamista", "fi")[0] == "kiusaaminen"
+
+
+@needs_voikko
+def test_fi_verb_query_still_finds_its_minen_noun() -> None:
+    # The verb stays a text-side term of the noun (like a compound part), not the other way.
+    assert matches("asua", "Asumisen kustannukset nousivat")
+    assert matches("kiusata", "koulukiusaamisesta")
+    assert not matches("kiusaaminen", "Häntä kiusattiin")
 
 
 @needs_voikko
@@ -240,6 +259,56 @@ def test_sv_inflection_and_compounds(query: str, text_form: str) -> None:
 def test_sv_split_is_documented_behaviour() -> None:
     assert ANALYSER.index_terms("elräkningarna", "sv") == ["elräkning", "el", "räkning"]
     assert ANALYSER.lemmas("räkningar", "sv") == ["räkning"]
+
+
+# Compounds of three words and compounds of compounds (words not in the development reports).
+SV_MULTI_PART = [
+    ("barn", "barnskyddsutredningen"),
+    ("barnskydd", "barnskyddsutredningen"),
+    ("utredning", "barnskyddsutredningarna"),
+    ("vård", "hemvårdsavgiften"),
+    ("hem", "hemvårdsavgiften"),
+    ("avgift", "hemvårdsavgiften"),
+    ("omsorg", "äldreomsorgsavgifterna"),
+    ("vård", "mentalvårdsbyrån"),
+    ("arbetslöshet", "ungdomsarbetslösheten"),
+    ("förmedling", "arbetsförmedlingen"),
+    ("stöd", "integrationsstödet"),
+    ("bostad", "bostadsbidragsbeslutet"),
+]
+
+
+@pytest.mark.parametrize(("query", "text_form"), SV_MULTI_PART)
+def test_sv_multi_part_compounds_are_split_recursively(query: str, text_form: str) -> None:
+    assert matches(query, f"Vi ser att {text_form} ökar.", "sv")
+
+
+def test_sv_three_part_compound_terms() -> None:
+    terms = ANALYSER.index_terms("barnskyddsanmälan", "sv")
+    assert terms[0] == "barnskyddsanmälan"
+    assert {"barn", "skydd", "anmälan", "barnskydd", "skyddsanmälan"} <= set(terms)
+    # The whole compound as a query stays one word: it does not find every "barn".
+    assert ANALYSER.query_terms("barnskyddsanmälan", "sv") == [["barnskyddsanmälan"]]
+    assert not matches("barnskyddsanmälan", "Barnen mår bra.", "sv")
+
+
+def test_sv_cut_prefers_the_longest_last_word() -> None:
+    # arbetsför + medling would also be two words; the longer head word wins.
+    assert "förmedling" in ANALYSER.index_terms("arbetsförmedlingen", "sv")
+    assert "medling" not in ANALYSER.index_terms("arbetsförmedlingen", "sv")
+
+
+def test_sv_unknown_head_before_a_known_word() -> None:
+    # A clipping (digi-) that simplemma does not know: the known tail is still indexed.
+    assert matches("stöd", "Hon fick digistöd på biblioteket.", "sv")
+    # English words in a Swedish text are not cut into odd Swedish entries (lie, ring).
+    assert ANALYSER.index_terms("families", "sv") == ["families"]
+    assert ANALYSER.index_terms("recurring", "sv") == ["recurring"]
+
+
+def test_sv_short_heads_only_begin_a_word() -> None:
+    # "it" (IT) may begin a word, but inside one it made hemmas + it + tare.
+    assert ANALYSER.index_terms("hemmasittare", "sv") == ["hemmasittare"]
 
 
 SV_UNRELATED = [
