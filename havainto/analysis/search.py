@@ -242,28 +242,33 @@ def _matching_sql(
 #
 # Instead the matches are looked for among the newest ids first, in rounds: each round takes a
 # range of ids below the previous one, where PostgreSQL ANDs the GIN bitmap with a primary-key
-# range bitmap, so that only the matches inside the range are read from the table. The next
-# range is sized from how many matches the ranges so far held. A common word is done in one or
-# two rounds that read about N rows; a rare word reaches the last round, which has no lower
-# bound and reads its few matches. The scope (the caller's queryset) gets the same id range, so
-# its own filters are read for the range only. Every round is exact, so the rounds find the
-# same reports as one query would.
+# range bitmap, so that only the matches inside the range are read from the table. The first
+# range is sized from the column statistics, the next ones from how many matches the ranges so
+# far held. A common word is done in one or two rounds that read about N rows. The last round
+# has no lower bound: a rare word goes there at once and reads its few matches, and so does a
+# scope whose reports seldom match (most of its matches are wanted then). The scope (the
+# caller's queryset) gets the same id range, so its own filters are read for the range only;
+# a whole organisation is the index row's own organisation column. Every round is exact, so
+# the rounds find the same reports as one query would.
 #
-# The rounds run with plain index scans and sequential scans switched off for their
-# transaction (`_pg_bitmap_plans`): otherwise PostgreSQL, trusting its low estimate, still
-# reads the range along the primary key and tests every row's vector (32,000 rows for a word
-# in 2 % of the reports), which costs it nothing in its model and much in fact. Bitmap scans
-# remain: the GIN and range bitmaps, and the scope's lookups by id.
+# The bounded rounds run with plain index scans and sequential scans switched off for their
+# transaction (`_pg_bitmap_plans`): otherwise PostgreSQL, trusting a low estimate, reads the
+# range along the primary key and tests every row's vector (32,000 rows for a word in 2 % of
+# the reports), which costs little in its model and much in fact. Bitmap scans remain: the
+# GIN and range bitmaps, and the scope's lookups by id.
 
-# The first round looks at the newest FIRST_SPAN x N ids (N = the matches wanted): small, so
-# that a word in most reports costs little more than N rows.
+# The first round is sized from the column statistics (`_pg_share`): to hold N matches (N =
+# the matches wanted) if every report that holds the query's rarest word matched. Without
+# statistics it looks at the newest FIRST_SPAN x N ids.
 FIRST_SPAN = 4
 # A later range is sized to hold the missing matches at the density seen so far, with a margin,
 # at most MAX_SPAN ids (beyond that PostgreSQL's underestimates make it drop the range bitmap
-# and read every match); the last of MAX_ROUNDS has no lower bound.
+# and read every match); the last of at most MAX_ROUNDS has no lower bound.
 SPAN_MARGIN = 1.25
 MAX_SPAN = 131_072
 MAX_ROUNDS = 6
+# When the statistics allow at most FEW_MATCHES x N matches in all, they are read in one round.
+FEW_MATCHES = 4
 
 
 @contextmanager
@@ -287,6 +292,29 @@ def _pg_bitmap_plans(using: str) -> Iterator[None]:
                 "set_config('enable_seqscan', %s, true)",
                 [index_scan, seq_scan],
             )
+
+
+def _pg_share(using: str, groups: Sequence[QueryGroup]) -> float | None:
+    """At most which share of the index rows match, by PostgreSQL's statistics of the vector
+    column (ANALYZE keeps the most common terms with their shares, see migration
+    0002_search_statistics): a report matches a group only if it holds the group's rarest word
+    (the shares of its alternatives added up); a term not in the list is rarer than the
+    list's rarest. None when the column has no statistics yet."""
+    terms = sorted({term for group in groups for word in group.words for term in word})
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "WITH s AS (SELECT most_common_elems::text::text[] AS terms, "
+            "most_common_elem_freqs AS shares FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename = 'analysis_reportindex' AND attname = 'search_vector') "
+            "SELECT t.term, coalesce(s.shares[array_position(s.terms, t.term)], "
+            "s.shares[array_length(s.terms, 1) + 1]) FROM s, unnest(%s::text[]) AS t(term)",
+            [terms],
+        )
+        shares = {term: share for term, share in cursor.fetchall() if share is not None}
+    if len(shares) < len(terms):
+        return None
+    share = sum(min(sum(shares[term] for term in word) for word in group.words) for group in groups)
+    return min(1.0, share)
 
 
 def _pg_top(connection: BaseDatabaseWrapper) -> int | None:
@@ -353,13 +381,19 @@ def _pg_newest(
         return []
     rows: list[tuple[int, str]] = []
     upper = top + 1  # exclusive
-    span = FIRST_SPAN * wanted
+    share = _pg_share(queryset.db, groups)
+    if share is None:
+        span = FIRST_SPAN * wanted
+    elif share * top <= FEW_MATCHES * wanted:
+        span = upper  # few matches in all: straight to the last round
+    else:
+        span = min(MAX_SPAN, max(wanted, int(wanted / share * SPAN_MARGIN)))
     organisation_id = _whole_organisation(queryset)
     with _pg_bitmap_plans(queryset.db):
-        for round_number in range(1, MAX_ROUNDS + 1):
-            lower: int | None = upper - span
-            if round_number == MAX_ROUNDS or lower <= 1:
-                lower = None
+        for _round in range(MAX_ROUNDS - 1):
+            lower = upper - span
+            if lower <= 1:
+                break
             rows += _pg_round(
                 queryset,
                 groups,
@@ -368,16 +402,27 @@ def _pg_newest(
                 limit=wanted - len(rows),
                 organisation_id=organisation_id,
             )
-            if lower is None or len(rows) >= wanted:
-                break
-            if not rows:
-                # Nothing among the newest ids: a rare word, read in one go.
-                span = upper
-            else:
-                looked_at = top + 1 - lower
-                missing = (wanted - len(rows)) * looked_at / len(rows)
-                span = min(MAX_SPAN, max(FIRST_SPAN * wanted, int(missing * SPAN_MARGIN)))
+            if len(rows) >= wanted:
+                return rows
             upper = lower
+            if not rows:
+                break  # nothing among the newest ids: a rare word (in this scope)
+            # The ids the missing matches need at the density seen so far.
+            needed = (wanted - len(rows)) * (top + 1 - lower) / len(rows) * SPAN_MARGIN
+            if needed >= upper:
+                break
+            span = min(MAX_SPAN, max(wanted, int(needed)))
+    # The last round takes every id below the others. It is there for few matches, or for a
+    # scope whose reports seldom match (so most matches below are wanted anyway), and is
+    # planned freely: PostgreSQL may start from the scope's own filters instead.
+    rows += _pg_round(
+        queryset,
+        groups,
+        upper=upper,
+        lower=None,
+        limit=wanted - len(rows),
+        organisation_id=organisation_id,
+    )
     return rows
 
 
