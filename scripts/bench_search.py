@@ -318,9 +318,10 @@ def main() -> int:
         if kind != "healthz":
             search_p95.append((p95, name))
         ratio = statistics.median(values) / healthz if healthz else float("nan")
+        codes = ",".join(map(str, sorted(statuses[name])))
         print(
             f"| {name} | {statistics.median(values):.1f} | {p95:.1f} | {max(values):.1f} | "
-            f"{ratio:.0f} | {answers.get(name, '')} | {','.join(map(str, sorted(statuses[name])))} |"
+            f"{ratio:.0f} | {answers.get(name, '')} | {codes} |"
         )
     all_times = [t for kind, name, _ in scenarios if kind != "healthz" for t in times[name]]
     worst = max(search_p95)
