@@ -22,7 +22,7 @@ FTS5 bm25 with the title weighted 2.5. Ties go to the newer report.
 """
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -269,6 +269,8 @@ MAX_SPAN = 131_072
 MAX_ROUNDS = 6
 # When the statistics allow at most FEW_MATCHES x N matches in all, they are read in one round.
 FEW_MATCHES = 4
+# A query whose rarest word is in at least this share of the reports walks the primary key.
+WALK_SHARE = 0.1
 
 
 @contextmanager
@@ -333,9 +335,11 @@ def _pg_round(
     lower: int | None,
     limit: int | None,
     organisation_id: object | None,
+    walk: bool = False,
 ) -> list[tuple[int, str]]:
     """(report id, language) of the queryset's matches with lower <= id < upper (lower None:
-    no bound), newest first, at most `limit`; `organisation_id`: see _whole_organisation."""
+    no bound), newest first, at most `limit`; `organisation_id`: see _whole_organisation.
+    `walk`: the primary key's own order, so that PostgreSQL may walk it and stop early."""
     where, params = _postgres_condition(groups, "i")[:2]
     params.append(upper)
     bounds = "i.report_id < %s"
@@ -355,13 +359,14 @@ def _pg_round(
             return []
         scope_sql = f"i.report_id IN ({scope[0]})"
         params.extend(scope[1])
-    # `+ 0`: the order is not the primary key's, so PostgreSQL does not walk it backwards
-    # testing every report's vector in the hope of stopping early (it would read every row of
-    # the range when few match, or of the table without a bound); it reads the matches
-    # through the GIN index, the range's alone through the range bitmap, and sorts them.
+    # Otherwise `+ 0`: the order is not the primary key's, so PostgreSQL does not walk it
+    # backwards testing every report's vector in the hope of stopping early (it would read
+    # every row of the range when few match, or of the table without a bound); it reads the
+    # matches through the GIN index, the range's alone through the range bitmap, and sorts.
+    order = "i.report_id" if walk else "i.report_id + 0"
     sql = (
         "SELECT i.report_id, i.language FROM analysis_reportindex i "  # noqa: S608
-        f"WHERE ({where}) AND {bounds} AND {scope_sql} ORDER BY i.report_id + 0 DESC"
+        f"WHERE ({where}) AND {bounds} AND {scope_sql} ORDER BY {order} DESC"
     )
     if limit is not None:
         sql += " LIMIT %s"
@@ -382,18 +387,23 @@ def _pg_newest(
     rows: list[tuple[int, str]] = []
     upper = top + 1  # exclusive
     share = _pg_share(queryset.db, groups)
+    span: int | None
     if share is None:
         span = FIRST_SPAN * wanted
     elif share * top <= FEW_MATCHES * wanted:
-        span = upper  # few matches in all: straight to the last round
+        span = None  # few matches in all: straight to the last round
     else:
         span = min(MAX_SPAN, max(wanted, int(wanted / share * SPAN_MARGIN)))
+    # A word in a large share of the reports: PostgreSQL estimates one common word well and
+    # walks the primary key backwards, stopping after N matches, which costs less than
+    # reading the word's long GIN entry; so the first round is planned freely.
+    walk = share is not None and share >= WALK_SHARE
     organisation_id = _whole_organisation(queryset)
-    with _pg_bitmap_plans(queryset.db):
-        for _round in range(MAX_ROUNDS - 1):
-            lower = upper - span
-            if lower <= 1:
-                break
+    for _round in range(MAX_ROUNDS - 1):
+        if span is None or upper - span <= 1:
+            break
+        lower = upper - span
+        with nullcontext() if walk else _pg_bitmap_plans(queryset.db):
             rows += _pg_round(
                 queryset,
                 groups,
@@ -401,17 +411,17 @@ def _pg_newest(
                 lower=lower,
                 limit=wanted - len(rows),
                 organisation_id=organisation_id,
+                walk=walk,
             )
-            if len(rows) >= wanted:
-                return rows
-            upper = lower
-            if not rows:
-                break  # nothing among the newest ids: a rare word (in this scope)
-            # The ids the missing matches need at the density seen so far.
+        if len(rows) >= wanted:
+            return rows
+        upper, walk, span = lower, False, None
+        if rows:
+            # The ids the missing matches need at the density seen so far; none when that
+            # is every id left (a rare word in this scope: straight to the last round).
             needed = (wanted - len(rows)) * (top + 1 - lower) / len(rows) * SPAN_MARGIN
-            if needed >= upper:
-                break
-            span = min(MAX_SPAN, max(wanted, int(needed)))
+            if needed < upper:
+                span = min(MAX_SPAN, max(wanted, int(needed)))
     # The last round takes every id below the others. It is there for few matches, or for a
     # scope whose reports seldom match (so most matches below are wanted anyway), and is
     # planned freely: PostgreSQL may start from the scope's own filters instead.
