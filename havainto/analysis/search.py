@@ -16,7 +16,10 @@ parameters and quoted for tsquery / FTS5 syntax, so operators and punctuation a 
 ("NEAR(", '"', "*", "&|!", "' OR 1=1 --") are just text, and only their words are searched.
 
 `search()` takes any Report queryset (the inbox passes its filtered one): the filters become a
-subquery, so every filter combines with the text search. Ranking: PostgreSQL ts_rank over a
+subquery, so every filter combines with the text search. With a million reports the search
+screen ranks only the newest RANK_WINDOW matches; on PostgreSQL they are found in rounds over
+ranges of report ids, and the inbox's filter first looks at how many of the newest reports
+match (see "The newest matches on PostgreSQL" below). Ranking: PostgreSQL ts_rank over a
 weighted tsvector (title weight 1.0, other texts 0.4, normalised by document length); SQLite
 FTS5 bm25 with the title weighted 2.5. Ties go to the newer report.
 """
@@ -299,7 +302,7 @@ def _pg_bitmap_plans(using: str) -> Iterator[None]:
 def _pg_share(using: str, groups: Sequence[QueryGroup]) -> float | None:
     """At most which share of the index rows match, by PostgreSQL's statistics of the vector
     column (ANALYZE keeps the most common terms with their shares, see migration
-    0002_search_statistics): a report matches a group only if it holds the group's rarest word
+    0004_search_statistics): a report matches a group only if it holds the group's rarest word
     (the shares of its alternatives added up); a term not in the list is rarer than the
     list's rarest. None when the column has no statistics yet."""
     terms = sorted({term for group in groups for word in group.words for term in word})
@@ -703,20 +706,17 @@ def _pg_filter_matching(
     lower = top + 1 - FILTER_PROBE
     organisation_id = _whole_organisation(queryset)
     with _pg_bitmap_plans(queryset.db):
-        many = (
-            lower > 1
-            and len(
-                _pg_round(
-                    queryset,
-                    groups,
-                    upper=top + 1,
-                    lower=lower,
-                    limit=FILTER_PAGE + 1,
-                    organisation_id=organisation_id,
-                )
+        newest = []
+        if lower > 1:
+            newest = _pg_round(
+                queryset,
+                groups,
+                upper=top + 1,
+                lower=lower,
+                limit=FILTER_PAGE + 1,
+                organisation_id=organisation_id,
             )
-            > FILTER_PAGE
-        )
+        many = len(newest) > FILTER_PAGE
         if not many:
             rows = _pg_round(
                 queryset,
