@@ -10,7 +10,7 @@ APT_TEST := $(APT_RUN) chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test system system-test compile serve bench lint messages eval
+.PHONY: run test install install-test system system-test compile serve bench bench-search lint messages eval
 
 run: install
 	$(BIN)/havainto migrate --noinput
@@ -57,6 +57,12 @@ serve: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# Search page and inbox free text against a database that already holds many reports (not a
+# test; docs/benchmarks.md says how to make the 1,000,000-report one).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hv_bench
+bench-search: install
+	$(BIN)/python scripts/bench_search.py --database-url $(BENCH_DATABASE_URL)
 
 # Text-intelligence evaluation on ../shared/eval (development data; not needed to run the product).
 eval: install

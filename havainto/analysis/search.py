@@ -16,16 +16,21 @@ parameters and quoted for tsquery / FTS5 syntax, so operators and punctuation a 
 ("NEAR(", '"', "*", "&|!", "' OR 1=1 --") are just text, and only their words are searched.
 
 `search()` takes any Report queryset (the inbox passes its filtered one): the filters become a
-subquery, so every filter combines with the text search. Ranking: PostgreSQL ts_rank over a
+subquery, so every filter combines with the text search. With a million reports the search
+screen ranks only the newest RANK_WINDOW matches; on PostgreSQL they are found in rounds over
+ranges of report ids, and the inbox's filter first looks at how many of the newest reports
+match (see "The newest matches on PostgreSQL" below). Ranking: PostgreSQL ts_rank over a
 weighted tsvector (title weight 1.0, other texts 0.4, normalised by document length); SQLite
 FTS5 bm25 with the title weighted 2.5. Ties go to the newer report.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -124,9 +129,14 @@ def _fts_quote(term: str) -> str:
 
 
 def _postgres_condition(
-    groups: Sequence[QueryGroup], alias: str
+    groups: Sequence[QueryGroup], alias: str, *, indexed: bool = True
 ) -> tuple[str, list[object], str, list[object]]:
-    """WHERE and rank expressions over analysis_reportindex `alias`, with their parameters."""
+    """WHERE and rank expressions over analysis_reportindex `alias`, with their parameters.
+
+    `indexed=False` writes the match as the function behind `@@` (ts_match_vq): the same
+    test, but the planner can neither use the GIN index for it nor estimate it (it assumes a
+    third of the rows match), so a query that knows there are many matches walks its own
+    order and checks the rows it meets (see filter_matching)."""
     where: list[str] = []
     where_params: list[object] = []
     ranks: list[str] = []
@@ -136,7 +146,10 @@ def _postgres_condition(
             "(" + " | ".join(_pg_quote(term) for term in alternatives) + ")"
             for alternatives in group.words
         )
-        condition = f"{alias}.search_vector @@ %s::tsquery"
+        if indexed:
+            condition = f"{alias}.search_vector @@ %s::tsquery"
+        else:
+            condition = f"ts_match_vq({alias}.search_vector, %s::tsquery)"
         rank = f"ts_rank('{_PG_WEIGHTS}', {alias}.search_vector, %s::tsquery, 1)"
         if group.languages is None:
             where.append(condition)
@@ -180,6 +193,19 @@ def _scope(queryset: QuerySet[Report]) -> tuple[str, tuple[object, ...]] | None:
         return None
 
 
+def _whole_organisation(queryset: QuerySet[Report]) -> object | None:
+    """The organisation's id when the queryset is exactly all reports of one organisation (a
+    coordinator's search without filters), else None. Then ReportIndex.organisation_id, the
+    index row's copy, stands for the queryset and no report needs to be looked up. Compared
+    as compiled SQL, so any other filter, join or condition means None."""
+    scope = _scope(queryset)
+    if scope is None or len(scope[1]) != 1:
+        return None
+    organisation_id = scope[1][0]
+    whole = _scope(Report.objects.filter(organisation_id=organisation_id).using(queryset.db))
+    return organisation_id if whole == scope else None
+
+
 # The SQL below is put together from constant fragments and the queryset's own compiled SQL;
 # every value (terms, languages, ids, limits) is a bound parameter.
 def _matching_sql(
@@ -207,6 +233,237 @@ def _matching_sql(
     raise NotImplementedError(f"full-text search is not implemented for {vendor}")
 
 
+# --- The newest matches on PostgreSQL, in rounds over the report ids --------------------------
+#
+# "The newest N matches" in one query leaves PostgreSQL two plans, and it picks one by its
+# estimate of how many reports match, which is often far off for several words (it takes them
+# as independent; "hemvård äldre": 1,936 estimated, 31,723 real): walking the primary key
+# backwards and testing every report's vector until N match (fine when many match, a walk
+# over the whole table when few do), or reading every match that the GIN index gives from the
+# table and sorting them (fine when few match; tens of thousands of scattered rows, each on a
+# page of its own, when many do).
+#
+# Instead the matches are looked for among the newest ids first, in rounds: each round takes a
+# range of ids below the previous one, where PostgreSQL ANDs the GIN bitmap with a primary-key
+# range bitmap, so that only the matches inside the range are read from the table. The first
+# range is sized from the column statistics, the next ones from how many matches the ranges so
+# far held. A common word is done in one or two rounds that read about N rows. The last round
+# has no lower bound: a rare word goes there at once and reads its few matches, and so does a
+# scope whose reports seldom match (most of its matches are wanted then). The scope (the
+# caller's queryset) gets the same id range, so its own filters are read for the range only;
+# a whole organisation is the index row's own organisation column. Every round is exact, so
+# the rounds find the same reports as one query would.
+#
+# The bounded rounds run with plain index scans and sequential scans switched off for their
+# transaction (`_pg_bitmap_plans`): otherwise PostgreSQL, trusting a low estimate, reads the
+# range along the primary key and tests every row's vector (32,000 rows for a word in 2 % of
+# the reports), which costs little in its model and much in fact. Bitmap scans remain: the
+# GIN and range bitmaps, and the scope's lookups by id.
+
+# The first round is sized from the column statistics (`_pg_share`): to hold N matches (N =
+# the matches wanted) if every report that holds the query's rarest word matched. Without
+# statistics it looks at the newest FIRST_SPAN x N ids.
+FIRST_SPAN = 4
+# A later range is sized to hold the missing matches at the density seen so far, with a margin,
+# at most MAX_SPAN ids (beyond that PostgreSQL's underestimates make it drop the range bitmap
+# and read every match); the last of at most MAX_ROUNDS has no lower bound.
+SPAN_MARGIN = 1.25
+MAX_SPAN = 131_072
+MAX_ROUNDS = 6
+# When the statistics allow at most FEW_MATCHES x N matches in all, they are read in one round.
+FEW_MATCHES = 4
+# A query whose rarest word is in at least this share of the reports walks the primary key.
+WALK_SHARE = 0.1
+
+
+@contextmanager
+def _pg_bitmap_plans(using: str) -> Iterator[None]:
+    """A transaction (or savepoint) whose queries are planned without plain index scans and
+    sequential scans; the settings are put back as they were at its end (inside an outer
+    transaction SET LOCAL would outlive a released savepoint)."""
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                "set_config('enable_indexscan', 'off', true), "
+                "set_config('enable_seqscan', 'off', true)"
+            )
+            index_scan, seq_scan = cursor.fetchone()[:2]
+        yield
+        # Not reached after an error: rolling the savepoint back undoes the settings.
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_indexscan', %s, true), "
+                "set_config('enable_seqscan', %s, true)",
+                [index_scan, seq_scan],
+            )
+
+
+def _pg_share(using: str, groups: Sequence[QueryGroup]) -> float | None:
+    """At most which share of the index rows match, by PostgreSQL's statistics of the vector
+    column (ANALYZE keeps the most common terms with their shares, see migration
+    0004_search_statistics): a report matches a group only if it holds the group's rarest word
+    (the shares of its alternatives added up); a term not in the list is rarer than the
+    list's rarest. None when the column has no statistics yet."""
+    terms = sorted({term for group in groups for word in group.words for term in word})
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "WITH s AS (SELECT most_common_elems::text::text[] AS terms, "
+            "most_common_elem_freqs AS shares FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename = 'analysis_reportindex' AND attname = 'search_vector') "
+            "SELECT t.term, coalesce(s.shares[array_position(s.terms, t.term)], "
+            "s.shares[array_length(s.terms, 1) + 1]) FROM s, unnest(%s::text[]) AS t(term)",
+            [terms],
+        )
+        shares = {term: share for term, share in cursor.fetchall() if share is not None}
+    if len(shares) < len(terms):
+        return None
+    share = sum(min(sum(shares[term] for term in word) for word in group.words) for group in groups)
+    return min(1.0, share)
+
+
+def _pg_top(connection: BaseDatabaseWrapper) -> int | None:
+    """The highest report id in the index (None: the index is empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(report_id) FROM analysis_reportindex")
+        (top,) = cursor.fetchone()
+    return None if top is None else int(top)
+
+
+def _pg_round(
+    queryset: QuerySet[Report],
+    groups: Sequence[QueryGroup],
+    *,
+    upper: int,
+    lower: int | None,
+    limit: int | None,
+    organisation_id: object | None,
+    walk: bool = False,
+) -> list[tuple[int, str]]:
+    """(report id, language) of the queryset's matches with lower <= id < upper (lower None:
+    no bound), newest first, at most `limit`; `organisation_id`: see _whole_organisation.
+    `walk`: the primary key's own order, so that PostgreSQL may walk it and stop early."""
+    where, params = _postgres_condition(groups, "i")[:2]
+    params.append(upper)
+    bounds = "i.report_id < %s"
+    if lower is not None:
+        bounds += " AND i.report_id >= %s"
+        params.append(lower)
+    if organisation_id is not None:
+        # The index row's own copy of the organisation: no lookup of the report.
+        scope_sql = "i.organisation_id = %s"
+        params.append(organisation_id)
+    else:
+        part = queryset.filter(pk__lt=upper)
+        if lower is not None:
+            part = part.filter(pk__gte=lower)
+        scope = _scope(part)
+        if scope is None:
+            return []
+        scope_sql = f"i.report_id IN ({scope[0]})"
+        params.extend(scope[1])
+    # Otherwise `+ 0`: the order is not the primary key's, so PostgreSQL does not walk it
+    # backwards testing every report's vector in the hope of stopping early (it would read
+    # every row of the range when few match, or of the table without a bound); it reads the
+    # matches through the GIN index, the range's alone through the range bitmap, and sorts.
+    order = "i.report_id" if walk else "i.report_id + 0"
+    sql = (
+        "SELECT i.report_id, i.language FROM analysis_reportindex i "  # noqa: S608
+        f"WHERE ({where}) AND {bounds} AND {scope_sql} ORDER BY {order} DESC"
+    )
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(pk), str(lang)) for pk, lang in cursor.fetchall()]
+
+
+def _pg_newest(
+    queryset: QuerySet[Report], groups: Sequence[QueryGroup], wanted: int
+) -> list[tuple[int, str]]:
+    """(report id, language) of the newest `wanted` matches of the queryset, newest first
+    (fewer when there are no more)."""
+    top = _pg_top(connections[queryset.db])
+    if top is None:
+        return []
+    rows: list[tuple[int, str]] = []
+    upper = top + 1  # exclusive
+    share = _pg_share(queryset.db, groups)
+    span: int | None
+    if share is None:
+        span = FIRST_SPAN * wanted
+    elif share * top <= FEW_MATCHES * wanted:
+        span = None  # few matches in all: straight to the last round
+    else:
+        span = min(MAX_SPAN, max(wanted, int(wanted / share * SPAN_MARGIN)))
+    # A word in a large share of the reports: PostgreSQL estimates one common word well and
+    # walks the primary key backwards, stopping after N matches, which costs less than
+    # reading the word's long GIN entry; so the first round is planned freely.
+    walk = share is not None and share >= WALK_SHARE
+    organisation_id = _whole_organisation(queryset)
+    for _round in range(MAX_ROUNDS - 1):
+        if span is None or upper - span <= 1:
+            break
+        lower = upper - span
+        with nullcontext() if walk else _pg_bitmap_plans(queryset.db):
+            rows += _pg_round(
+                queryset,
+                groups,
+                upper=upper,
+                lower=lower,
+                limit=wanted - len(rows),
+                organisation_id=organisation_id,
+                walk=walk,
+            )
+        if len(rows) >= wanted:
+            return rows
+        upper, walk, span = lower, False, None
+        if rows:
+            # The ids the missing matches need at the density seen so far; none when that
+            # is every id left (a rare word in this scope: straight to the last round).
+            needed = (wanted - len(rows)) * (top + 1 - lower) / len(rows) * SPAN_MARGIN
+            if needed < upper:
+                span = min(MAX_SPAN, max(wanted, int(needed)))
+    # The last round takes every id below the others. It is there for few matches, or for a
+    # scope whose reports seldom match (so most matches below are wanted anyway), and is
+    # planned freely: PostgreSQL may start from the scope's own filters instead.
+    rows += _pg_round(
+        queryset,
+        groups,
+        upper=upper,
+        lower=None,
+        limit=wanted - len(rows),
+        organisation_id=organisation_id,
+    )
+    return rows
+
+
+def _pg_ranked_newest(
+    queryset: QuerySet[Report], groups: Sequence[QueryGroup], *, limit: int | None, window: int
+) -> list[tuple[int, float, str, int]]:
+    """The newest `window` + 1 matches (the +1 tells that there are more), ranked."""
+    newest = _pg_newest(queryset, groups, window + 1)
+    if not newest:
+        return []
+    rank, rank_params = _postgres_condition(groups, "i")[2:]
+    # Only the chosen rows' vectors are read, through the primary key.
+    sql = (
+        f"SELECT i.report_id, {rank} AS score, i.language FROM analysis_reportindex i "  # noqa: S608
+        "WHERE i.report_id = ANY(%s::bigint[]) ORDER BY score DESC, i.report_id DESC"
+    )
+    params: list[object] = [*rank_params, [pk for pk, _lang in newest]]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (int(pk), float(value or 0.0), str(lang), len(newest))
+            for pk, value, lang in cursor.fetchall()
+        ]
+
+
 def _run(
     queryset: QuerySet[Report],
     groups: Sequence[QueryGroup],
@@ -219,6 +476,8 @@ def _run(
     if not groups or scope is None or limit == 0:
         return []
     connection = connections[queryset.db]
+    if window is not None and connection.vendor == "postgresql":
+        return _pg_ranked_newest(queryset, groups, limit=limit, window=window)
     inner, inner_params, newest, score, score_params = _matching_sql(
         connection.vendor, groups, *scope
     )
@@ -409,17 +668,78 @@ def filter_matching(
 ) -> QuerySet[Report]:
     """`queryset` narrowed to the reports that match `query`, as a filter that keeps the
     queryset's own order and paging (the inbox's free-text filter). Same analysis and matching
-    as `search`, without ranking."""
+    as `search`, without ranking.
+
+    On PostgreSQL the newest FILTER_PROBE ids are looked at first (one bounded round, see
+    `_pg_newest`), because how the page queries should run depends on how many reports of the
+    queryset match, which PostgreSQL guesses badly for several words or for filters that go
+    together with the words (a municipality whose reports seldom hold the word: a walk over a
+    million reports for one page). Many among the newest ids: the pages are read along the
+    queryset's own order. Few: all matches are looked up once and the filter is their ids."""
     groups = parse_query(query, language)
     if not groups:
         return queryset.none() if query.strip() else queryset
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
-        where, params, _rank, _rank_params = _postgres_condition(groups, "i")
-        sql = f"SELECT i.report_id FROM analysis_reportindex i WHERE {where}"  # noqa: S608
-    elif vendor == "sqlite":
+        return _pg_filter_matching(queryset, groups)
+    if vendor == "sqlite":
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        params = [_fts_expression(groups)]
-    else:
-        raise NotImplementedError(f"full-text search is not implemented for {vendor}")
-    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, bound values
+        params: list[object] = [_fts_expression(groups)]
+        return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, bound values
+    raise NotImplementedError(f"full-text search is not implemented for {vendor}")
+
+
+# filter_matching on PostgreSQL: how many of the newest ids the first look covers, and the
+# rows a caller reads from the filtered queryset at a time (the inbox's page).
+FILTER_PROBE = 32_768
+FILTER_PAGE = 50
+# At most this many matches become a list of ids.
+FILTER_LIST = 10_000
+
+
+def _pg_filter_matching(
+    queryset: QuerySet[Report], groups: Sequence[QueryGroup]
+) -> QuerySet[Report]:
+    top = _pg_top(connections[queryset.db])
+    if top is None or _scope(queryset) is None:
+        return queryset.none()
+    lower = top + 1 - FILTER_PROBE
+    organisation_id = _whole_organisation(queryset)
+    with _pg_bitmap_plans(queryset.db):
+        newest = []
+        if lower > 1:
+            newest = _pg_round(
+                queryset,
+                groups,
+                upper=top + 1,
+                lower=lower,
+                limit=FILTER_PAGE + 1,
+                organisation_id=organisation_id,
+            )
+        many = len(newest) > FILTER_PAGE
+        if not many:
+            rows = _pg_round(
+                queryset,
+                groups,
+                upper=top + 1,
+                lower=None,
+                limit=FILTER_LIST + 1,
+                organisation_id=organisation_id,
+            )
+    if many:
+        # A page's worth among the newest ids: pages are read along the queryset's own
+        # order, testing each report's vector on the way, and a page is found after about
+        # FILTER_PAGE / density reports, at most about FILTER_PROBE.
+        where, params = _postgres_condition(groups, "i", indexed=False)[:2]
+        sql = f"SELECT i.report_id FROM analysis_reportindex i WHERE {where}"  # noqa: S608
+        return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - bound values
+    if len(rows) > FILTER_LIST:
+        # More than FILTER_LIST after all (a word common only in old reports): PostgreSQL
+        # plans it as one query, as it would without the look.
+        where, params = _postgres_condition(groups, "i")[:2]
+        sql = f"SELECT i.report_id FROM analysis_reportindex i WHERE {where}"  # noqa: S608
+        return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - bound values
+    # Few matches (or few reports): all of them were read once through the GIN index, and the
+    # page queries look their ids up (one array parameter, however many ids).
+    ids = RawSQL("SELECT unnest(%s::bigint[])", [[pk for pk, _lang in rows]])  # noqa: S611
+    return queryset.filter(pk__in=ids)
