@@ -18,14 +18,20 @@ temporary directory, and it is stopped by its own pid at the end. Every scenario
 once to warm up, then the scenarios are requested in turn, `--rounds` times each, one request
 at a time, so that a burst of other work on the machine spreads over all of them. Printed:
 p50/p95/max per scenario, the number of reports each search page says it found and a digest
-of its hits (the same digest before and after a change means the same results in the same
-order), the load average before and after, and the CPU other processes used meanwhile.
+of its hits (the same digest means the same results in the same order), the load average
+before and after, and how busy the machine's cores were meanwhile.
+
+`--baseline DIR` compares with another copy of the code (e.g. the previous commit:
+`git archive COMMIT | tar -x -C DIR`): a second gunicorn runs that code against the same
+database, and every request goes to both servers in turn (which one first alternates), so
+that both see the same load on a shared machine.
 """
 
 import argparse
 import contextlib
 import hashlib
 import http.client
+import itertools
 import os
 import re
 import secrets
@@ -85,7 +91,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_FILE")}
     env.update(
         DATABASE_URL=database_url,
@@ -95,17 +101,17 @@ def server_env(database_url: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS=HOST,
         LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
     )
     return env
 
 
-def collect_static(env: dict[str, str]) -> None:
+def collect_static(env: dict[str, str], root: Path) -> None:
     """DEBUG=0 serves pages with hashed static names: the manifest must exist (var/static)."""
     subprocess.run(
         [sys.executable, "-m", "havainto.manage", "collectstatic", "--noinput", "-v0"],
         env=env,
-        cwd=ROOT,
+        cwd=root,
         check=True,
     )
 
@@ -167,7 +173,7 @@ class Session:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, log_path: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], root: Path, workers: int, log_path: Path) -> Iterator[int]:
     """Start gunicorn on a free port, wait for /healthz, yield the port; stop it by its pid."""
     port = free_port()
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
@@ -185,7 +191,7 @@ def gunicorn(env: dict[str, str], workers: int, log_path: Path) -> Iterator[int]
     ]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+            command, env=env, cwd=root, stdout=log, stderr=log, start_new_session=True
         )
     try:
         deadline = time.monotonic() + 60
@@ -228,16 +234,16 @@ def loadavg() -> str:
 
 
 def found_text(page: str) -> str:
-    """What the search page says it found, and a digest of its hits in order."""
+    """How many reports the search page says it found (the window, 2000, when there are more)
+    and a digest of its hits in order."""
     status = re.search(r'id="results-count">(.*?)</p>', page, re.S)
     count = re.search(r"\d[\d\u00a0 ,]*", status.group(1)) if status else None
-    more = "> " if status and "more than" in status.group(1).lower() else ""
     hits = re.search(r'<ol class="search-results".*?</ol>', page, re.S)
     digest = hashlib.sha256(hits.group(0).encode()).hexdigest()[:10] if hits else "-"
     if not status:
         return f"0 {digest}"
     number = re.sub(r"\D", "", count.group(0)) if count else "?"
-    return f"{more}{number} {digest}"
+    return f"{number} {digest}"
 
 
 def inbox_text(page: str) -> str:
@@ -247,92 +253,115 @@ def inbox_text(page: str) -> str:
     return f"{len(links)} rows {digest}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--organisation", default="varha")
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep-log", action="store_true", help="Keep the gunicorn log.")
-    args = parser.parse_args()
-
-    env = server_env(args.database_url)
-    collect_static(env)
-    reports = prepare_user(env, args.organisation)
-    slug = urllib.parse.quote(args.organisation)
-    scenarios: list[tuple[str, str, str]] = [("healthz", "GET /healthz", "/healthz")]
+def scenario_list(slug: str) -> list[tuple[str, str, str]]:
+    """(kind, name, path) of every scenario, /healthz first."""
+    scenarios = [("healthz", "GET /healthz", "/healthz")]
     for label, query, extra in SEARCHES:
         params = urllib.parse.urlencode({"q": query, **extra})
         name = f"search {label}: {query}" + "".join(f" +{k}" for k in extra)
         scenarios.append(("search", name, f"/o/{slug}/search/?{params}"))
     for name, params in INBOX:
         scenarios.append(("inbox", name, f"/o/{slug}/inbox/?{urllib.parse.urlencode(params)}"))
+    return scenarios
+
+
+def describe(kind: str, page: str) -> str:
+    if kind == "search":
+        return found_text(page)
+    if kind == "inbox":
+        return inbox_text(page)
+    return ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--organisation", default="varha")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="Code to compare with.")
+    parser.add_argument("--keep-log", action="store_true", help="Keep the gunicorn logs.")
+    args = parser.parse_args()
+
+    roots = {"this": ROOT}
+    if args.baseline:
+        roots = {"baseline": args.baseline.resolve(), "this": ROOT}
+    envs = {label: server_env(args.database_url, root) for label, root in roots.items()}
+    for label, root in roots.items():
+        collect_static(envs[label], root)
+    reports = prepare_user(envs["this"], args.organisation)
+    scenarios = scenario_list(urllib.parse.quote(args.organisation))
+    labels = list(roots)
+    times = {(label, name): [] for label in labels for _, name, _ in scenarios}
+    statuses: dict[tuple[str, str], set[int]] = {key: set() for key in times}
+    answers: dict[tuple[str, str], str] = {}
 
     directory = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    log_path = directory / "gunicorn.log"
-    times: dict[str, list[float]] = {name: [] for _, name, _ in scenarios}
-    answers: dict[str, str] = {}
-    statuses: dict[str, set[int]] = {name: set() for _, name, _ in scenarios}
     try:
-        with gunicorn(env, args.workers, log_path) as port:
-            session = Session(port)
-            session.log_in()
-            for kind, name, path in scenarios:  # warm-up, and what each page found
-                status, page, _ = session.request("GET", path)
-                statuses[name].add(status)
-                if kind == "search":
-                    answers[name] = found_text(page)
-                elif kind == "inbox":
-                    answers[name] = inbox_text(page)
+        with contextlib.ExitStack() as stack:
+            sessions = {}
+            for label, root in roots.items():
+                log_path = directory / f"gunicorn-{label}.log"
+                port = stack.enter_context(gunicorn(envs[label], root, args.workers, log_path))
+                sessions[label] = Session(port)
+                sessions[label].log_in()
+            for (kind, name, path), label in itertools.product(scenarios, labels):
+                status, page, _ = sessions[label].request("GET", path)  # warm-up
+                statuses[label, name].add(status)
+                answers[label, name] = describe(kind, page)
             load_before = loadavg()
             busy0, wall0 = busy_seconds(), time.monotonic()
-            for _ in range(args.rounds):
-                for _kind, name, path in scenarios:
-                    status, _page, elapsed = session.request("GET", path)
-                    times[name].append(elapsed)
-                    statuses[name].add(status)
+            for round_number in range(args.rounds):
+                order = labels if round_number % 2 == 0 else labels[::-1]
+                for (_kind, name, path), label in itertools.product(scenarios, order):
+                    status, _page, elapsed = sessions[label].request("GET", path)
+                    times[label, name].append(elapsed)
+                    statuses[label, name].add(status)
             busy1, wall1 = busy_seconds(), time.monotonic()
             load_after = loadavg()
     finally:
         if args.keep_log:
-            print(f"gunicorn log: {log_path}")
+            print(f"gunicorn logs: {directory}")
         else:
             shutil.rmtree(directory, ignore_errors=True)
 
-    # The machine's busy cores during the run; this script and its server use about one (one
-    # request at a time), so anything well above that is other people's work.
+    # How busy the machine's cores were; this script, its servers and PostgreSQL use about
+    # one (one request at a time), anything above that is other people's work.
     busy_cores = (busy1 - busy0) / (wall1 - wall0)
-    healthz = statistics.median(times["GET /healthz"])
     print(
         f"{reports} reports in {args.organisation}; {args.rounds} rounds; gunicorn "
-        f"{args.workers} sync workers on {HOST}; load average before {load_before}, after "
-        f"{load_after}; busy cores during the run {busy_cores:.2f} of {os.cpu_count()}"
+        f"{args.workers} sync workers on {HOST} per server; load average before {load_before}, "
+        f"after {load_after}; busy cores during the run {busy_cores:.2f} of {os.cpu_count()}"
     )
     print()
-    print("| scenario | p50 ms | p95 ms | max ms | p50 / healthz p50 | found | status |")
-    print("|---|--:|--:|--:|--:|---|---|")
-    search_p95 = []
-    for kind, name, _path in scenarios:
-        values = times[name]
-        p95 = percentile(values, 0.95)
-        if kind != "healthz":
-            search_p95.append((p95, name))
-        ratio = statistics.median(values) / healthz if healthz else float("nan")
-        codes = ",".join(map(str, sorted(statuses[name])))
+    heads = [f"{label} {stat}" for label in labels for stat in ("p50 ms", "p95 ms", "max ms")]
+    print(f"| scenario | {' | '.join(heads)} | p50 / healthz p50 | found |")
+    print("|---|" + "--:|" * (len(heads) + 1) + "---|")
+    healthz = {label: statistics.median(times[label, "GET /healthz"]) for label in labels}
+    for _kind, name, _path in scenarios:
+        cells = []
+        for label in labels:
+            values = times[label, name]
+            p50, p95 = statistics.median(values), percentile(values, 0.95)
+            cells += [f"{p50:.1f}", f"{p95:.1f}", f"{max(values):.1f}"]
+        ratio = statistics.median(times["this", name]) / healthz["this"]
+        found = answers["this", name]
+        if args.baseline and found != answers["baseline", name]:
+            found += f" (baseline: {answers['baseline', name]})"
+        print(f"| {name} | {' | '.join(cells)} | {ratio:.0f} | {found} |")
+    print()
+    for label in labels:
+        measured = [(kind, name) for kind, name, _ in scenarios if kind != "healthz"]
+        every = [t for _, name in measured for t in times[label, name]]
+        p95s = [(percentile(times[label, name], 0.95), name) for _, name in measured]
+        worst = max(p95s)
         print(
-            f"| {name} | {statistics.median(values):.1f} | {p95:.1f} | {max(values):.1f} | "
-            f"{ratio:.0f} | {answers.get(name, '')} | {codes} |"
+            f"{label}: all search and inbox requests p50 {statistics.median(every):.1f} ms, "
+            f"p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms; worst p95 "
+            f"{worst[0]:.1f} ms ({worst[1]}); scenarios with p95 >= 300 ms: "
+            f"{sum(1 for p95, _ in p95s if p95 >= 300)} of {len(p95s)}"
         )
-    all_times = [t for kind, name, _ in scenarios if kind != "healthz" for t in times[name]]
-    worst = max(search_p95)
-    print()
-    print(
-        f"All search and inbox requests: p50 {statistics.median(all_times):.1f} ms, "
-        f"p95 {percentile(all_times, 0.95):.1f} ms, max {max(all_times):.1f} ms; "
-        f"worst p95 {worst[0]:.1f} ms ({worst[1]}); "
-        f"scenarios with p95 >= 300 ms: {sum(1 for p95, _ in search_p95 if p95 >= 300)}"
-    )
-    bad = [name for name, codes in statuses.items() if codes != {200}]
+    bad = [f"{label} {name}" for (label, name), codes in statuses.items() if codes != {200}]
     if bad:
         print(f"Non-200 answers: {', '.join(bad)}")
         return 1
