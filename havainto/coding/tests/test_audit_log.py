@@ -5,9 +5,11 @@ import io
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
+from havainto.coding.services import record_report_read
 from havainto.coding.views import csv_safe
 from havainto.reports.models import Report
 
@@ -98,3 +100,16 @@ def test_audit_log__pages_by_id(
     newest_shown = AuditEvent.objects.get(action="test.event1").pk
     second = client.get("/o/alpha/audit/", {"action": "test.", "before": newest_shown})
     assert "test.event0" in second.content.decode()
+
+
+def test_action_labels__follow_the_readers_language(
+    client_for: Any, org_admin: Any, report: Report
+) -> None:
+    record_report_read(actor=org_admin, report=report)
+    labels = {}
+    for language in ("fi", "sv"):
+        response = client_for(org_admin).get("/o/alpha/audit/", HTTP_ACCEPT_LANGUAGE=language)
+        with translation.override(language):
+            labels[language] = translation.gettext("Read the report's text")
+        assert labels[language] in response.content.decode(), language
+    assert labels["fi"] != labels["sv"]
