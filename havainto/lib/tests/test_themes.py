@@ -279,6 +279,22 @@ def test_the_embedder_embeds_each_text_once() -> None:
     assert engine.texts[-1] == "Vuokra nousi"
 
 
+def test_background_work_runs_and_passes_errors_on() -> None:
+    assert themes._background(sum, [1, 2, 3]).result(timeout=5) == 6
+    with pytest.raises(ZeroDivisionError):
+        themes._background(lambda: 1 / 0).result(timeout=5)
+
+
+def test_a_forked_process_gets_a_background_thread_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    themes._background(int).result(timeout=5)
+    parent = themes._pool
+    monkeypatch.setattr(themes.os, "getpid", lambda: -1)  # as if in a child after fork
+    assert themes._background(int, "7").result(timeout=5) == 7
+    assert themes._pool is not parent
+
+
 def test_the_embedding_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(themes, "EMBED_CACHE", 3)
     embedder = themes.Embedder(threads=1)
