@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from havainto.accounts.models import Organisation, Role
@@ -528,59 +528,61 @@ def text_access(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The audit log -----------------------------------------------------------------------
 # Lazy: each label is translated when shown, in the language of the person reading the log.
 ACTION_LABELS = {
-    "report.viewed": _lazy("Read the report's text"),
-    "report.status_changed": _lazy("Changed the state"),
-    "report.assigned": _lazy("Assigned a handler"),
-    "report.themes_changed": _lazy("Changed the themes"),
-    "report.note_added": _lazy("Added an internal note"),
-    "report.answered": _lazy("Answered the reporter"),
-    "report.redacted": _lazy("Redacted a passage of the report"),
-    "report.excerpt_viewed": _lazy("Saw passages of the report (quotes, redaction queue)"),
-    "quote.added": _lazy("Added a quote"),
-    "quote.removed": _lazy("Removed a quote"),
-    "quote.approved": _lazy("Approved a quote for publication"),
-    "quote.approval_withdrawn": _lazy("Withdrew the approval of a quote"),
-    "quote.changed": _lazy("A redaction changed a quote"),
-    "redaction.original_viewed": _lazy("Read the original of a redacted passage"),
-    "redaction.original_purged": _lazy("The original of a redacted passage was erased"),
-    "redaction_candidate.dismissed": _lazy("Marked a finding as not personal data"),
-    "phenomenon.created": _lazy("Created a phenomenon"),
-    "phenomenon.changed": _lazy("Changed a phenomenon"),
-    "phenomenon.reports_added": _lazy("Added reports to a phenomenon"),
-    "phenomenon.report_removed": _lazy("Removed a report from a phenomenon"),
-    "phenomenon.reports_listed": _lazy("Saw the titles of a phenomenon's reports"),
-    "phenomenon.proposal_added": _lazy("Added a proposal for action"),
-    "phenomenon.proposal_outcome": _lazy("Updated the outcome of a proposal"),
-    "phenomenon.step_recorded": _lazy("Recorded an advocacy step"),
-    "phenomenon.answer_recorded": _lazy("Recorded an answer"),
-    "phenomenon.merged": _lazy("Merged a phenomenon into another"),
-    "phenomenon.merged_into": _lazy("Merged phenomena into this one"),
-    "phenomenon.split": _lazy("Split a phenomenon"),
-    "report.similar_listed": _lazy("Saw the titles of similar reports"),
-    "report.topics_listed": _lazy("Saw the reports of candidate topics"),
-    "report.signals_listed": _lazy("Saw the reports of weak signals"),
-    "analysis.embedded": _lazy("Computed the sentence vectors of reports"),
+    "report.viewed": gettext_lazy("Read the report's text"),
+    "report.status_changed": gettext_lazy("Changed the state"),
+    "report.assigned": gettext_lazy("Assigned a handler"),
+    "report.themes_changed": gettext_lazy("Changed the themes"),
+    "report.note_added": gettext_lazy("Added an internal note"),
+    "report.answered": gettext_lazy("Answered the reporter"),
+    "report.redacted": gettext_lazy("Redacted a passage of the report"),
+    "report.excerpt_viewed": gettext_lazy("Saw passages of the report (quotes, redaction queue)"),
+    "quote.added": gettext_lazy("Added a quote"),
+    "quote.removed": gettext_lazy("Removed a quote"),
+    "quote.approved": gettext_lazy("Approved a quote for publication"),
+    "quote.approval_withdrawn": gettext_lazy("Withdrew the approval of a quote"),
+    "quote.changed": gettext_lazy("A redaction changed a quote"),
+    "redaction.original_viewed": gettext_lazy("Read the original of a redacted passage"),
+    "redaction.original_purged": gettext_lazy("The original of a redacted passage was erased"),
+    "redaction_candidate.dismissed": gettext_lazy("Marked a finding as not personal data"),
+    "phenomenon.created": gettext_lazy("Created a phenomenon"),
+    "phenomenon.changed": gettext_lazy("Changed a phenomenon"),
+    "phenomenon.reports_added": gettext_lazy("Added reports to a phenomenon"),
+    "phenomenon.report_removed": gettext_lazy("Removed a report from a phenomenon"),
+    "phenomenon.reports_listed": gettext_lazy("Saw the titles of a phenomenon's reports"),
+    "phenomenon.proposal_added": gettext_lazy("Added a proposal for action"),
+    "phenomenon.proposal_outcome": gettext_lazy("Updated the outcome of a proposal"),
+    "phenomenon.step_recorded": gettext_lazy("Recorded an advocacy step"),
+    "phenomenon.answer_recorded": gettext_lazy("Recorded an answer"),
+    "phenomenon.merged": gettext_lazy("Merged a phenomenon into another"),
+    "phenomenon.merged_into": gettext_lazy("Merged phenomena into this one"),
+    "phenomenon.split": gettext_lazy("Split a phenomenon"),
+    "report.similar_listed": gettext_lazy("Saw the titles of similar reports"),
+    "report.topics_listed": gettext_lazy("Saw the reports of candidate topics"),
+    "report.signals_listed": gettext_lazy("Saw the reports of weak signals"),
+    "analysis.embedded": gettext_lazy("Computed the sentence vectors of reports"),
     "digest.sent": _('Sent a "you said, we did" digest'),
-    "report.submitted": _lazy("Submitted a report"),
-    "report.submitted_anonymously": _lazy("A report was submitted anonymously"),
-    "workflow_state.changed": _lazy("Changed a handling state"),
-    "workflow_state.added": _lazy("Added a handling state"),
-    "text_access.granted": _lazy("Gave a reader access to report texts"),
-    "text_access.revoked": _lazy("Took away a reader's access to report texts"),
-    "audit.exported": _lazy("Exported the audit log"),
-    "theme.created": _lazy("Added a theme to the codebook"),
-    "theme.changed": _lazy("Changed a theme's labels or descriptions"),
-    "theme.moved": _lazy("Moved a theme in the codebook"),
-    "theme.reordered": _lazy("Changed the order of themes"),
-    "theme.hidden": _lazy("Hid a theme"),
-    "theme.shown": _lazy("Showed a hidden theme again"),
-    "theme.merged": _lazy("Merged a theme into another"),
+    "report.submitted": gettext_lazy("Submitted a report"),
+    "report.submitted_anonymously": gettext_lazy("A report was submitted anonymously"),
+    "workflow_state.changed": gettext_lazy("Changed a handling state"),
+    "workflow_state.added": gettext_lazy("Added a handling state"),
+    "text_access.granted": gettext_lazy("Gave a reader access to report texts"),
+    "text_access.revoked": gettext_lazy("Took away a reader's access to report texts"),
+    "audit.exported": gettext_lazy("Exported the audit log"),
+    "theme.created": gettext_lazy("Added a theme to the codebook"),
+    "theme.changed": gettext_lazy("Changed a theme's labels or descriptions"),
+    "theme.moved": gettext_lazy("Moved a theme in the codebook"),
+    "theme.reordered": gettext_lazy("Changed the order of themes"),
+    "theme.hidden": gettext_lazy("Hid a theme"),
+    "theme.shown": gettext_lazy("Showed a hidden theme again"),
+    "theme.merged": gettext_lazy("Merged a theme into another"),
     # Theme suggestions (havainto.analysis)
-    "suggestion.accepted": _lazy("Accepted a suggested theme"),
-    "suggestion.rejected": _lazy("Rejected a suggested theme"),
-    "theme_model.trained": _lazy("Trained the theme suggestion model"),
-    "theme_model.training_failed": _lazy("The training of the theme suggestion model failed"),
-    "theme_model.retraining_requested": _lazy(
+    "suggestion.accepted": gettext_lazy("Accepted a suggested theme"),
+    "suggestion.rejected": gettext_lazy("Rejected a suggested theme"),
+    "theme_model.trained": gettext_lazy("Trained the theme suggestion model"),
+    "theme_model.training_failed": gettext_lazy(
+        "The training of the theme suggestion model failed"
+    ),
+    "theme_model.retraining_requested": gettext_lazy(
         "Asked for the theme suggestion model to be retrained"
     ),
 }
@@ -1235,7 +1237,11 @@ def digests(request: HttpRequest, slug: str) -> HttpResponse:
 # never report texts); coordinators and organisation admins change it. Themes are never
 # deleted: a merged theme keeps its page, which points to the theme it was merged into.
 
-LANGUAGE_NAMES = {"fi": _lazy("Finnish"), "sv": _lazy("Swedish"), "en": _lazy("English")}
+LANGUAGE_NAMES = {
+    "fi": gettext_lazy("Finnish"),
+    "sv": gettext_lazy("Swedish"),
+    "en": gettext_lazy("English"),
+}
 
 
 def _can_edit_codebook(roles: set[str]) -> bool:
