@@ -137,6 +137,16 @@ def test_from_received_to_an_answered_phenomenon_seen_with_the_receipt_code(
     assert_accessible(phone, "the phenomenon on a phone")
     phone.goto("/o/varha/phenomena/")
     assert_accessible(phone, "the list of phenomena on a phone")
+    # The demo's answered phenomenon has many reports: its split screen.
+    demo_phenomenon = (
+        Phenomenon.objects.filter(organisation__slug="varha")
+        .exclude(pk=phenomenon.pk)
+        .order_by("pk")
+        .last()
+    )
+    phone.goto(f"/o/varha/phenomena/{demo_phenomenon.pk}/split/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(t("Split the phenomenon"))
+    assert_accessible(phone, "the split screen on a phone")
     phone.goto("/o/varha/overview/")
     assert_accessible(phone, "the overview on a phone")
     phone.goto("/o/varha/digests/")
