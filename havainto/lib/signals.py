@@ -17,7 +17,9 @@ How (background/stack.md §3, extended):
    N count the reports in the term's own language(s) (a Swedish word can only turn up in
    Swedish reports). It rewards both the size and the novelty of a change: 10 reports against
    1 earlier is far stronger than 3 against 0. Terms with surprise >= 2 and at least twice
-   their earlier rate are candidates.
+   their earlier rate are candidates. *Seasons:* a term that held at least two reports in the
+   same periods a year earlier must also have doubled its rate against those ("syksy",
+   "lämmityskausi" and "kesäloma" come back every year and are no signal).
 3. *Topics, not terms.* A topic shows up as many terms (sähkö, sähkölasku, pörssisähkö,
    sähkösopimus …). Candidate terms are grouped by the reports they share (average linkage on
    the overlap coefficient); each group's most surprising term seeds a topic, which grows as
@@ -82,6 +84,9 @@ EMBED_CHARS = 300
 # Earlier reports embedded to estimate per-language centres and the background of cosines.
 EMBED_EARLIER = 100
 MAX_CANDIDATES = 200
+# Periods in a year, for the seasonal check (a term must also rise against the same periods a
+# year earlier, when it was there then: "syksy" or "lämmityskausi" rise every autumn).
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
 LABEL_TERMS = 4
 
 _NUMBERISH = re.compile(r"^[\d.,:/%€-]+$")
@@ -179,6 +184,28 @@ class _Scorer:
         n_recent = sum(self.n_recent[lang] for lang in languages)
         n_earlier = sum(self.n_earlier[lang] for lang in languages)
         return (len(members) / max(n_recent, 1)) / ((len(before) + 0.5) / (n_earlier + 1))
+
+
+class _SeasonalCheck:
+    """Whether a term's rise is only the season: it held at least two reports in the same
+    periods a year earlier and has not doubled its rate since. Without reports a year back
+    nothing is explained away (a young organisation sees no seasons)."""
+
+    def __init__(
+        self,
+        recent: Sequence[_Report],
+        earlier: Sequence[_Report],
+        first_recent: int,
+        latest: int,
+        year: int,
+    ) -> None:
+        year_ago = [r for r in earlier if first_recent - year <= r.period <= latest - year]
+        self.scorer = _Scorer(recent, year_ago)
+        self.holders = _holders(year_ago)
+
+    def explains(self, term: str, holders: set[int]) -> bool:
+        before = self.holders.get(term, set())
+        return len(before) >= 2 and self.scorer.rate_ratio(holders, before) < MIN_RATIO
 
 
 def _binomial_surprise(k: int, n: int, p: float) -> float:
@@ -491,13 +518,18 @@ def detect_signals(
     scorer = _Scorer(recent, earlier)
     recent_with = _holders(recent)
     earlier_with = _holders(earlier)
+    seasonal = _SeasonalCheck(recent, earlier, first_recent, latest, PERIODS_PER_YEAR[period])
     term_surprise: dict[str, float] = {}
     for term, holders in recent_with.items():
         if len(holders) < 2:
             continue
         before = earlier_with.get(term, set())
         value = scorer(holders, before)
-        if value >= MIN_SURPRISE and scorer.rate_ratio(holders, before) >= MIN_RATIO:
+        if (
+            value >= MIN_SURPRISE
+            and scorer.rate_ratio(holders, before) >= MIN_RATIO
+            and not seasonal.explains(term, holders)
+        ):
             term_surprise[term] = value
 
     def main_language(term: str) -> str:

@@ -182,6 +182,25 @@ def test_three_reports_of_a_new_thing_are_a_signal() -> None:
 
 
 @needs_voikko
+def test_a_word_that_rises_every_year_in_the_same_season_is_no_signal() -> None:
+    # Heating bills came up in the first half of 2025 and again in 2026. Against all earlier
+    # quarters they rise; against the same quarters a year before they do not.
+    reports = make_reports(scam=False)
+    rng = random.Random(5)
+    for year, count in ((2025, 4), (2026, 6)):
+        for k in range(count):
+            text = "Lämmityskauden laskut kasvavat ja lämmityskulut vievät perheen tulot."
+            reports.append(_report(f"heat-{year}-{k}", date(year, 1 + k, 12), text, "fi", rng))
+    found = detect_signals(reports, use_embeddings=False)
+    heating = {f"heat-2026-{k}" for k in range(6)}
+    assert all(len(set(s.report_ids) & heating) < 2 for s in found)
+    # Without the year before, the same reports are a new topic (nothing explains them away).
+    young = [r for r in reports if r["submitted_at"] >= "2025-07-01"]
+    found = detect_signals(young, use_embeddings=False)
+    assert any(heating <= set(s.report_ids) for s in found)
+
+
+@needs_voikko
 def test_until_leaves_out_later_reports_and_picks_the_period() -> None:
     found = detect_signals(make_reports(), until="2025-12-31", use_embeddings=False)
     assert all(not (set(s.report_ids) & SCAM_IDS) for s in found)
