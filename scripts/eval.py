@@ -27,6 +27,12 @@
    ratio over Voikko lemmas (recent vs earlier document frequency): where its first planted
    term ranks and what share of the planted reports that one term covers.
 4. Search: scripts/eval_search.py, when it exists.
+6. Held-out set (eval/heldout/ in the project, when it is there; --heldout DIR for another):
+   reports, personal-data texts and search queries written independently of ../shared/eval by
+   someone who saw neither it nor the product's rules (eval/heldout/README.md). Themes: the
+   product trained on all of reports.jsonl through `havainto analyse --train`, and the baseline
+   trained on the same; personal data and search as in 2 and 4. Only for measuring: nothing is
+   tuned on it.
 5. Speed: one report (theme suggestions + personal data) in-process, median of 30; and 1,000
    reports (each with a title of its own, so nothing comes from the embedding cache) through
    `havainto analyse --model` and through `havainto analyse --train reports.jsonl` (all the
@@ -54,6 +60,7 @@ import numpy as np
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = PROJECT.parent / "shared" / "eval"
+HELDOUT = PROJECT / "eval" / "heldout"
 HAVAINTO = [sys.executable, "-m", "havainto.manage"]
 TEST_SHARE = 3  # of 10
 CV_FOLDS = 5
@@ -274,6 +281,65 @@ def evaluate_themes(
     if cv_seeds:
         print_cross_validation(reports, cv_seeds)
     return {"model_file": model_file, "test": test, "top1": top1, "top3": top3}
+
+
+def evaluate_heldout_themes(reports_path: Path, heldout: Path) -> None:
+    """Themes of the held-out reports by the product trained on all development reports."""
+    test = read_jsonl(heldout)
+    unlabelled = [{k: v for k, v in r.items() if k not in LABEL_FIELDS} for r in test]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in unlabelled)
+    answers, elapsed = run(["analyse", "--train", str(reports_path)], stdin)
+    by_id = {a["id"]: a["themes"] for a in answers}
+    gold = [r["themes"][0] for r in test]
+    ranked = [by_id[r["id"]] for r in test]
+    top1, top3 = top_k(ranked, gold)
+    print(f"Themes, held-out: {len(test)} reports ({heldout}), trained on {reports_path.name}")
+    print(f"  product (havainto analyse --train)   top-1 {pct(top1)}   top-3 {pct(top3)}")
+    for lang in sorted({str(r.get("language")) for r in test}):
+        rows = [
+            (rank, g)
+            for r, rank, g in zip(test, ranked, gold, strict=True)
+            if str(r.get("language")) == lang
+        ]
+        one, three = top_k([rank for rank, _ in rows], [g for _, g in rows])
+        print(
+            f"    {lang}: {len(rows):3d} reports            top-1 {pct(one)}   top-3 {pct(three)}"
+        )
+    single = [
+        (rank, g) for r, rank, g in zip(test, ranked, gold, strict=True) if len(r["themes"]) == 1
+    ]
+    if single:
+        one, three = top_k([rank for rank, _ in single], [g for _, g in single])
+        print(f"    one theme only: {len(single):3d}       top-1 {pct(one)}   top-3 {pct(three)}")
+    b1, b3 = top_k(baseline_themes(read_jsonl(reports_path), test), gold)
+    print(f"  baseline (TF-IDF words+chars+lemmas, LR) top-1 {pct(b1)}   top-3 {pct(b3)}")
+    print(f"  (CLI wall time with training: {elapsed:.1f} s)")
+
+
+def evaluate_heldout(reports_path: Path, directory: Path, *, search: bool) -> None:
+    print(f"=== Held-out set: {directory} ===")
+    if (directory / "reports.jsonl").is_file():
+        evaluate_heldout_themes(reports_path, directory / "reports.jsonl")
+        print()
+    if (directory / "pii.jsonl").is_file():
+        evaluate_pii(directory / "pii.jsonl")
+        print()
+    queries = directory / "search_queries.jsonl"
+    if search and queries.is_file():
+        print("Search, held-out (scripts/eval_search.py):")
+        subprocess.run(  # noqa: S603 - our own interpreter and script
+            [
+                sys.executable,
+                str(PROJECT / "scripts" / "eval_search.py"),
+                "--reports",
+                str(directory / "search_reports.jsonl"),
+                "--queries",
+                str(queries),
+            ],
+            check=False,
+            cwd=PROJECT,
+        )
+        print()
 
 
 # ------------------------------------------------------------------------------------------
@@ -509,6 +575,15 @@ def main() -> int:
     parser.add_argument(
         "--themes-only", action="store_true", help="Only the theme figures (fixed split + CV)."
     )
+    parser.add_argument(
+        "--heldout",
+        type=Path,
+        default=HELDOUT,
+        help="A held-out set (reports.jsonl, pii.jsonl, search_*.jsonl); default eval/heldout.",
+    )
+    parser.add_argument(
+        "--heldout-only", action="store_true", help="Only the held-out set's figures."
+    )
     args = parser.parse_args()
     cv_seeds = [int(seed) for seed in args.cv_seeds.split(",") if seed.strip()]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havainto.settings")
@@ -516,6 +591,9 @@ def main() -> int:
     if not reports_path.is_file():
         print(f"No development data at {args.eval_dir}", file=sys.stderr)
         return 1
+    if args.heldout_only:
+        evaluate_heldout(reports_path, args.heldout, search=not args.skip_search)
+        return 0
     reports = read_jsonl(reports_path)
     with tempfile.TemporaryDirectory(prefix="havainto-eval-") as directory:
         workdir = Path(directory)
@@ -532,6 +610,8 @@ def main() -> int:
             print("Search (scripts/eval_search.py):")
             subprocess.run([sys.executable, str(search)], check=False, cwd=PROJECT)  # noqa: S603
             print()
+        if args.heldout.is_dir():
+            evaluate_heldout(reports_path, args.heldout, search=not args.skip_search)
         if not args.skip_speed:
             evaluate_speed(result["model_file"], result["test"], reports_path)
     return 0

@@ -697,10 +697,19 @@ def _analyse_hyphenated(
 
 # Heads shorter than four letters are allowed only from this list: el (electricity) is the point.
 _SHORT_HEADS = frozenset({"el", "tv", "it", "hem", "tid", "väg", "råd", "nöd", "oro", "hus"})
-# Tails that are inflection or derivation endings, not words, although simplemma knows them.
+# Tails that are inflection or derivation endings, not words, although simplemma knows them
+# (barndom is not barn + dom, våldsam not vålds + amma, ungdomar not ung + domar).
 _SUFFIX_TAILS = frozenset(
     {"erna", "arna", "orna", "ande", "ende", "ning", "ningen", "ingen", "ingar", "heten", "lighet"}
+    | {"dom", "domen", "domar", "domarna", "amma", "samma", "samt", "samme", "samhet", "samheten"}
 )
+# Swedish nouns made of a present participle (boende, stödboendet, sökande): their own lemma,
+# not the verb simplemma gives (boende → bo), so that "boende" does not find "bor".
+_SV_PARTICIPLE_NOUN = re.compile(r"^(?P<noun>[^\W\d_]{2,}(?:ende|ande))(?:t|n|na|ts|ns|nas|s)?$")
+# Plural endings of Swedish nouns in -ar and -or (tolkar, flickorna): simplemma reads some as
+# verbs or other words (tolkar → tolkare); the stem is added when it is a known word. Not
+# -arna, which is mostly the plural of an agent noun (vårdarna → vårdare, not vård).
+_SV_PLURAL = re.compile(r"^(?P<stem>[^\W\d_]{3,}?)(?:ar|or|orna)s?$")
 
 
 # Prefixes simplemma also knows as words; cutting after them gives nonsense (före-drag, be-skriva).
@@ -721,6 +730,13 @@ def _simplemma_lemmas(word: str, lang: str) -> tuple[str, ...]:
     return (lemma,)
 
 
+def _piece_lemmas(piece: str, lang: str) -> tuple[str, ...]:
+    """The lemmas of a compound piece: simplemma's, with the Swedish noun readings
+    (`_swedish_nouns`: boende + kostnaderna is boende + kostnad, not bo + kostnad)."""
+    lemmas = _simplemma_lemmas(piece, lang)
+    return _swedish_nouns(piece, lemmas)[0] if lang == "sv" else lemmas
+
+
 def _head_base(piece: str, lang: str, first: bool = True) -> str | None:
     """The word a non-final compound piece stands for, or None: the piece itself or, without a
     linking -s, its stem (barnskydds → barnskydd), when simplemma knows it; at least four
@@ -731,7 +747,9 @@ def _head_base(piece: str, lang: str, first: bool = True) -> str | None:
     for candidate in (piece, linking_s):
         if not candidate or candidate in stop or candidate in _PREFIX_HEADS:
             continue
-        if len(candidate) < 4 and not (first and candidate in _SHORT_HEADS):
+        # A short head needs to begin the word or carry a linking -s (kort + tids + boende).
+        short_ok = candidate in _SHORT_HEADS and (first or candidate == linking_s)
+        if len(candidate) < 4 and not short_ok:
             continue
         if simplemma.is_known(candidate, lang=lang):
             return candidate
@@ -797,8 +815,8 @@ def _compound_split(word: str, lang: str) -> tuple[list[str], list[str]] | None:
     if pieces is None or (len(word) < 9 and pieces[0] not in _SHORT_HEADS):
         return None
     heads = [_head_base(piece, lang, i == 0) or piece for i, piece in enumerate(pieces[:-1])]
-    piece_lemmas = [_simplemma_lemmas(head, lang) for head in heads]
-    tail_lemmas = tuple(lemma for lemma in _simplemma_lemmas(pieces[-1], lang) if len(lemma) >= 3)
+    piece_lemmas = [_piece_lemmas(head, lang) for head in heads]
+    tail_lemmas = tuple(lemma for lemma in _piece_lemmas(pieces[-1], lang) if len(lemma) >= 3)
     if not tail_lemmas:
         return None
     piece_lemmas.append(tail_lemmas)
@@ -854,6 +872,9 @@ def _analyse_simplemma(word: str, lang: str) -> WordAnalysis:
     if "-" in word:
         return _analyse_hyphenated(word, lambda piece: _analyse_simplemma(piece, lang), lang)
     lemmas = _simplemma_lemmas(word, lang)
+    extras: tuple[str, ...] = ()
+    if lang == "sv":
+        lemmas, extras = _swedish_nouns(word, lemmas)
     # Finnish word forms simplemma knows are left whole: cutting them gives yksinä + isiä.
     known = simplemma.is_known(word, lang=lang)
     splittable = lang == "sv" or (lang == "fi" and not known)
@@ -861,11 +882,31 @@ def _analyse_simplemma(word: str, lang: str) -> WordAnalysis:
     if split is None and lang == "sv" and not known:
         split = _split_unknown_head(word, lang)
     if split is None:
-        return _make(lemmas, [], [], lang)
+        return _make(lemmas, [], extras, lang)
     wholes, parts = split
     # simplemma returns unknown words unchanged; the split then gives the better lemma
     # (klientavgiften → klientavgift).
-    return _make(wholes if lemmas == (word,) else lemmas, [], parts, lang)
+    return _make(wholes if lemmas == (word,) else lemmas, [], [*parts, *extras], lang)
+
+
+def _swedish_nouns(word: str, lemmas: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lemmas, text-only extras) of a Swedish word, with the noun readings simplemma misses.
+
+    A participle noun gets its own lemma and keeps the verb as a text-only term, like the
+    Finnish -minen nouns: "boendet" is found by "boende" and by "bo", "bor" is not found by
+    "boende". A plural in -ar/-or adds its stem when simplemma knows the stem as a word
+    (tolkar → tolk): such forms are also verbs (tolkar = interprets), so both readings stay.
+    """
+    if (match := _SV_PARTICIPLE_NOUN.match(word)) and simplemma.is_known(
+        noun := match["noun"], lang="sv"
+    ):
+        readings = (*lemmas, *_simplemma_lemmas(noun, "sv"))  # boendet → boende; boende → bo
+        return (noun,), tuple(lemma for lemma in readings if lemma != noun)
+    match = _SV_PLURAL.match(word)
+    stem = match["stem"] if match else ""
+    if stem and stem not in lemmas and stem not in STOP_WORDS["sv"]:
+        return ((*lemmas, stem), ()) if simplemma.is_known(stem, lang="sv") else (lemmas, ())
+    return lemmas, ()
 
 
 # --------------------------------------------------------------------------------------------

@@ -311,6 +311,45 @@ def test_sv_short_heads_only_begin_a_word() -> None:
     assert ANALYSER.index_terms("hemmasittare", "sv") == ["hemmasittare"]
 
 
+# Participle nouns, -ar/-or plurals, and derivations that are not compounds (words not in the
+# development reports).
+SV_NOUN_FORMS = [
+    ("boende", "korttidsboendet"),
+    ("boende", "serviceboendena"),
+    ("boende", "Boendet saknar personal"),
+    ("sökande", "de sökandenas"),
+    ("tolk", "tolkar"),
+    ("flicka", "flickorna"),
+]
+
+
+@pytest.mark.parametrize(("query", "text_form"), SV_NOUN_FORMS)
+def test_sv_participle_nouns_and_plurals(query: str, text_form: str) -> None:
+    assert matches(query, f"Vi ser att {text_form} ökar.", "sv")
+
+
+SV_NOT_THE_NOUN = [
+    ("boende", "Hon bor ensam."),  # the verb is not the participle noun
+    ("boende", "De bodde trångt."),
+    ("barn", "Han talar om sin barndom."),  # -dom is a suffix, not the word dom
+    ("barn", "barndomens minnen"),
+    ("våld", "en våldsam kväll"),  # -sam makes an adjective
+    ("ung", "ungdomarna"),
+    ("vård", "närståendevårdarna"),  # -arna of an agent noun (vårdare), not vård + -arna
+]
+
+
+@pytest.mark.parametrize(("query", "text"), SV_NOT_THE_NOUN)
+def test_sv_derivations_are_not_compounds(query: str, text: str) -> None:
+    assert not matches(query, text, "sv")
+
+
+def test_sv_participle_noun_keeps_its_verb_for_text_only() -> None:
+    # A text's "boende" is still found by the verb, as a Finnish -minen noun is.
+    assert matches("bo", "Boendet är dyrt.", "sv")
+    assert ANALYSER.query_terms("boende", "sv") == [["boende"]]
+
+
 SV_UNRELATED = [
     ("roll", "kontroller"),  # kont is not taken as a head
     ("dra", "föredrag"),  # före is a prefix
