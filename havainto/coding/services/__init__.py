@@ -1,0 +1,200 @@
+"""State changes of the handling workspace. Views, commands and tasks all call these.
+
+Every change of a report is version-checked (REL-06): the caller passes the version the
+user saw, and the row is updated only `WHERE id = … AND version = …`. Mail to reporters is
+written to the outbox in the same transaction and sent after commit (REL-04).
+
+The verbs live in modules by area and are all named here, so that callers keep writing
+`from havainto.coding import services` and `services.change_state(...)`:
+
+- states.py: the organisation's workflow states and their settings;
+- handling.py: one report (state, handler, themes, notes, answers), the inbox's saved views
+  and "new since last visit", readers' access to texts;
+- outbox.py: feedback mail and its delivery;
+- phenomena.py: phenomena, proposals, advocacy steps and answers, merge and split;
+- digest.py: the readers' overview and the "you said, we did" digest;
+- passages.py: quotes, redaction and the redaction queue;
+- codebook.py: the theme codebook;
+- _common.py: what several of them share (the report version check, queueing mail).
+
+A test that replaces a name must replace it in the module that uses it, not here.
+"""
+
+from havainto.coding.services._common import EditConflict
+from havainto.coding.services.codebook import (
+    CODEBOOK_LEVELS,
+    MERGE_KEEPS,
+    REPORT_THEMES,
+    THEME_TEXT_FIELDS,
+    MergeResult,
+    ThemeConflict,
+    ThemeNode,
+    codebook_tree,
+    create_theme,
+    hide_theme,
+    merge_themes,
+    move_theme,
+    offered_theme_codes,
+    reorder_theme,
+    show_theme,
+    theme_foreign_keys,
+    theme_paths,
+    update_theme,
+)
+from havainto.coding.services.digest import Overview, compose_digest, overview, send_digest
+from havainto.coding.services.handling import (
+    VISIT_GAP,
+    Visit,
+    add_note,
+    assign_report,
+    change_state,
+    delete_view,
+    grant_text_access,
+    latest_report_id,
+    record_report_read,
+    revoke_text_access,
+    save_view,
+    send_reporter_message,
+    set_report_themes,
+    visit_inbox,
+)
+from havainto.coding.services.outbox import (
+    ERROR_MAX,
+    deliver_message,
+    deliver_pending,
+    feedback_address,
+)
+from havainto.coding.services.passages import (
+    AlreadyRedacted,
+    CandidateClosed,
+    DuplicateQuote,
+    OriginalPurged,
+    PassageChanged,
+    QuoteNotCurrent,
+    Scan,
+    TextTooLong,
+    add_quote,
+    approve_quote,
+    dismiss_candidate,
+    passage_hash,
+    purge_redaction_originals,
+    read_redaction_original,
+    record_excerpt_reads,
+    redact_candidate,
+    redact_passage,
+    refresh_redaction_candidates,
+    remove_quote,
+    report_text,
+    scan_personal_data,
+    withdraw_quote_approval,
+)
+from havainto.coding.services.phenomena import (
+    PhenomenonConflict,
+    Support,
+    add_proposal,
+    add_reports_to_phenomenon,
+    create_phenomenon,
+    merge_phenomena,
+    phenomenon_support,
+    record_advocacy_step,
+    record_answer,
+    remove_report_from_phenomenon,
+    split_phenomenon,
+    update_phenomenon,
+    update_proposal_outcome,
+)
+from havainto.coding.services.states import (
+    DEFAULT_STATES,
+    STATE_FIELDS,
+    InvalidTransition,
+    add_workflow_state,
+    state_labels,
+    update_workflow_state,
+    workflow_states,
+)
+
+__all__ = [
+    "EditConflict",
+    "InvalidTransition",
+    "DEFAULT_STATES",
+    "workflow_states",
+    "state_labels",
+    "STATE_FIELDS",
+    "update_workflow_state",
+    "add_workflow_state",
+    "VISIT_GAP",
+    "record_report_read",
+    "change_state",
+    "send_reporter_message",
+    "assign_report",
+    "set_report_themes",
+    "add_note",
+    "save_view",
+    "delete_view",
+    "Visit",
+    "visit_inbox",
+    "latest_report_id",
+    "grant_text_access",
+    "revoke_text_access",
+    "ERROR_MAX",
+    "feedback_address",
+    "deliver_message",
+    "deliver_pending",
+    "PhenomenonConflict",
+    "create_phenomenon",
+    "update_phenomenon",
+    "add_reports_to_phenomenon",
+    "remove_report_from_phenomenon",
+    "add_proposal",
+    "update_proposal_outcome",
+    "record_advocacy_step",
+    "record_answer",
+    "merge_phenomena",
+    "split_phenomenon",
+    "Support",
+    "phenomenon_support",
+    "Overview",
+    "overview",
+    "compose_digest",
+    "send_digest",
+    "PassageChanged",
+    "report_text",
+    "record_excerpt_reads",
+    "DuplicateQuote",
+    "QuoteNotCurrent",
+    "add_quote",
+    "remove_quote",
+    "approve_quote",
+    "withdraw_quote_approval",
+    "AlreadyRedacted",
+    "TextTooLong",
+    "OriginalPurged",
+    "redact_passage",
+    "read_redaction_original",
+    "purge_redaction_originals",
+    "CandidateClosed",
+    "passage_hash",
+    "Scan",
+    "refresh_redaction_candidates",
+    "scan_personal_data",
+    "dismiss_candidate",
+    "redact_candidate",
+    "CODEBOOK_LEVELS",
+    "THEME_TEXT_FIELDS",
+    "MERGE_KEEPS",
+    "REPORT_THEMES",
+    "ThemeConflict",
+    "ThemeNode",
+    "MergeResult",
+    "create_theme",
+    "update_theme",
+    "move_theme",
+    "reorder_theme",
+    "hide_theme",
+    "show_theme",
+    "theme_foreign_keys",
+    "merge_themes",
+    "codebook_tree",
+    "theme_paths",
+    "offered_theme_codes",
+]
