@@ -59,8 +59,8 @@ def main() -> None:
     from havainto.accounts.models import Organisation, Role
     from havainto.analysis import services, suggestions
     from havainto.analysis.models import ReportSuggestions
-    from havainto.coding import views as coding_views
     from havainto.coding.models import ReportTheme, Theme
+    from havainto.coding.views import handling as coding_views
     from havainto.core import demo
     from havainto.core import demo_texts as texts
     from havainto.reports.models import Report, Status

@@ -10,7 +10,7 @@ from django.utils import translation
 from havainto.audit.models import AuditEvent
 from havainto.audit.services import record
 from havainto.coding.services import record_report_read
-from havainto.coding.views import csv_safe
+from havainto.coding.views.organisation import csv_safe
 from havainto.reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_csv_safe(value: Any, expected: str) -> None:
 def test_audit_log__pages_by_id(
     org: Any, org_admin: Any, client_for: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("havainto.coding.views.AUDIT_PAGE_SIZE", 2)
+    monkeypatch.setattr("havainto.coding.views.organisation.AUDIT_PAGE_SIZE", 2)
     for i in range(3):
         record(f"test.event{i}", actor=None, organisation=org)
     client = client_for(org_admin)

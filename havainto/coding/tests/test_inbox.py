@@ -85,7 +85,7 @@ def test_bad_cursors__are_ignored() -> None:
 def test_inbox__pages_through_filtered_reports(
     org: Any, coordinator: Any, client_for: Any, many: list[Report], monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("havainto.coding.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("havainto.coding.views.handling.PAGE_SIZE", 2)
     client = client_for(coordinator)
     url = "/o/alpha/inbox/?date_from=2025-01-02&date_to=2025-01-03"
     first = client.get(url)

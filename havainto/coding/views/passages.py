@@ -31,8 +31,9 @@ from havainto.coding.access import (
 )
 from havainto.coding.forms import CandidateRedactionForm, QuoteFilterForm, QuoteForm, RedactionForm
 from havainto.coding.models import Quote
-from havainto.coding.passage_context import queue_row, quote_rows
-from havainto.coding.views import _nav, _render_report
+from havainto.coding.views._common import _nav
+from havainto.coding.views.handling import _render_report
+from havainto.coding.views.passage_context import queue_row, quote_rows
 from havainto.reports.models import Report
 
 QUOTES_PAGE_SIZE = 50

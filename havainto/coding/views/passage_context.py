@@ -1,8 +1,9 @@
 """What the workspace pages show about passages of report texts: the quotes and redactions
 of a report (for its detail page), and rows of the quote list and the redaction queue.
 
-Kept apart from views.py so that the report page (views._render_report) and the passage
-views (passage_views.py) can both use it without importing each other.
+Kept apart from handling.py and passages.py so that the report page
+(handling._render_report) and the passage views (passages.py) can both use it without
+importing each other.
 """
 
 from dataclasses import dataclass
