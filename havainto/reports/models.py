@@ -247,7 +247,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "-submitted_on"]),
             # The inbox's keyset pages: (submitted_on, id) within an organisation, a unit
-            # (handlers) or an assignee ("assigned to me"). See coding/forms.py.
+            # (handlers) or an assignee ("assigned to me"). See coding/forms/inbox.py.
             models.Index(fields=["organisation", "-submitted_on", "-id"], name="report_inbox_org"),
             models.Index(fields=["unit", "-submitted_on", "-id"], name="report_inbox_unit"),
             models.Index(fields=["assignee", "-submitted_on", "-id"], name="report_inbox_assignee"),

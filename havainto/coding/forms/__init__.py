@@ -1,0 +1,163 @@
+"""Forms of the handling workspace, by area; every public name is importable from here.
+
+- inbox.py: the inbox's filters, keyset pages and saved views (how the inbox stays fast);
+- handling.py: one report's state, handler, themes, notes and answers;
+- phenomena.py: phenomena, proposals, advocacy steps and answers, merge and split;
+- digest.py: the overview's period and the "you said, we did" digest;
+- passages.py: quotes, redaction and the quote list's filter;
+- codebook.py: the theme codebook, and the theme choice fields of every form;
+- organisation.py: workflow states and the audit log's filter;
+- _common.py: what several of them share (VersionedForm, WorkspaceFormMixin, DateInput).
+
+A test that replaces a name must replace it in the module that uses it, not here.
+"""
+
+from havainto.coding.forms._common import REASON_MAX, DateInput, VersionedForm, WorkspaceFormMixin
+from havainto.coding.forms.codebook import (
+    THEME_CODE_MAX,
+    THEME_DESCRIPTION_MAX,
+    THEME_LABEL_MAX,
+    NewThemeForm,
+    OfferedThemeIterator,
+    ThemeChoiceField,
+    ThemeChoiceMixin,
+    ThemeEditForm,
+    ThemeMergeForm,
+    ThemeMultipleChoiceField,
+    ThemeOrderForm,
+    ThemePlaceForm,
+    ThemeTextsForm,
+    ThemeVisibilityForm,
+)
+from havainto.coding.forms.digest import DigestForm, PeriodForm
+from havainto.coding.forms.handling import (
+    NOTE_MAX,
+    AssignForm,
+    MessageForm,
+    NoteForm,
+    PersonChoiceField,
+    StateChangeForm,
+    TemplateSelect,
+    ThemesForm,
+    person_name,
+)
+from havainto.coding.forms.inbox import (
+    FILTER_NAMES,
+    LONG_TEXT_FIELDS,
+    NEW_CAP,
+    PAGE_SIZE,
+    QUERY_MAX,
+    Cursor,
+    InboxFilterForm,
+    Page,
+    SavedViewForm,
+    clean_query,
+    decode_cursor,
+    encode_cursor,
+    filter_text,
+    keyset_page,
+)
+from havainto.coding.forms.organisation import (
+    LANGUAGE_LABELS,
+    AuditFilterForm,
+    NewWorkflowStateForm,
+    WorkflowStateForm,
+)
+from havainto.coding.forms.passages import (
+    OFFSET_DIGITS,
+    PASSAGE_MESSAGES,
+    REDACTION_REASON_HELP,
+    CandidateRedactionForm,
+    LabelledChoiceField,
+    PassageForm,
+    QuoteFilterForm,
+    QuoteForm,
+    RedactionForm,
+)
+from havainto.coding.forms.phenomena import (
+    LONG_MAX,
+    NAME_MAX,
+    AddToPhenomenonForm,
+    AnswerForm,
+    MergeForm,
+    OutcomeForm,
+    PhenomenonChoiceField,
+    PhenomenonEditForm,
+    PhenomenonForm,
+    ProposalForm,
+    ReportsField,
+    SplitForm,
+    StepForm,
+)
+
+__all__ = [
+    "REASON_MAX",
+    "WorkspaceFormMixin",
+    "DateInput",
+    "VersionedForm",
+    "PAGE_SIZE",
+    "NEW_CAP",
+    "QUERY_MAX",
+    "LONG_TEXT_FIELDS",
+    "filter_text",
+    "Cursor",
+    "encode_cursor",
+    "decode_cursor",
+    "Page",
+    "keyset_page",
+    "FILTER_NAMES",
+    "InboxFilterForm",
+    "clean_query",
+    "SavedViewForm",
+    "NOTE_MAX",
+    "person_name",
+    "PersonChoiceField",
+    "TemplateSelect",
+    "StateChangeForm",
+    "AssignForm",
+    "ThemesForm",
+    "NoteForm",
+    "MessageForm",
+    "LANGUAGE_LABELS",
+    "WorkflowStateForm",
+    "NewWorkflowStateForm",
+    "AuditFilterForm",
+    "NAME_MAX",
+    "LONG_MAX",
+    "ReportsField",
+    "PhenomenonForm",
+    "PhenomenonEditForm",
+    "ProposalForm",
+    "OutcomeForm",
+    "StepForm",
+    "AnswerForm",
+    "PhenomenonChoiceField",
+    "MergeForm",
+    "SplitForm",
+    "AddToPhenomenonForm",
+    "PeriodForm",
+    "DigestForm",
+    "LabelledChoiceField",
+    "PASSAGE_MESSAGES",
+    "OFFSET_DIGITS",
+    "PassageForm",
+    "REDACTION_REASON_HELP",
+    "QuoteForm",
+    "RedactionForm",
+    "CandidateRedactionForm",
+    "QuoteFilterForm",
+    "OfferedThemeIterator",
+    "ThemeChoiceMixin",
+    "ThemeChoiceField",
+    "ThemeMultipleChoiceField",
+    "THEME_LABEL_MAX",
+    "THEME_DESCRIPTION_MAX",
+    "THEME_CODE_MAX",
+    "ThemeTextsForm",
+    "ThemeEditForm",
+    "NewThemeForm",
+    "ThemePlaceForm",
+    "ThemeOrderForm",
+    "ThemeVisibilityForm",
+    "ThemeMergeForm",
+]
