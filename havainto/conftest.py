@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from havainto.accounts.models import Organisation, Role, Unit
 from havainto.accounts.services import add_member, create_organisation
@@ -17,6 +18,11 @@ from havainto.accounts.services import add_member, create_organisation
 PASSWORD = "correct-horse-battery-staple"
 
 pytest_plugins = ["havainto.testing.browser"]
+
+# Property tests check what the code finds, not how fast: Hypothesis's default 200 ms deadline
+# per example failed a correct test when CI shared the cores with a browser test.
+hypothesis_settings.register_profile("havainto", deadline=None)
+hypothesis_settings.load_profile("havainto")
 
 
 @pytest.fixture(autouse=True)
