@@ -78,6 +78,11 @@ def panel_url(report: Report, attempt: int | None = None) -> str:
     return f"{report_url(report)}suggestions/{query}"
 
 
+def ask(client: Client, url: str) -> Any:
+    """The panel's own request (htmx marks it)."""
+    return client.get(url, headers={"HX-Request": "true"})
+
+
 def queued(report: Report) -> list[Any]:
     """The ranking tasks of the report in the database queue."""
     from django_tasks_db.models import DBTaskResult
@@ -115,11 +120,11 @@ def test_placeholder__enqueues_one_ranking__the_panel_shows_it_once_the_worker_r
     assert 'hx-trigger="load delay:2s"' in html
     assert "vendor/htmx-2.0.4.min.js" in html and "js/suggestions.js" in html
     show = re.search(r'<a href="([^"]+)">' + re.escape(t("Show suggestions")) + "</a>", html)
-    assert show is not None and show.group(1) == f"{report_url(housing)}#suggestions-title"
+    assert show is not None and show.group(1) == panel_url(housing)
 
     # Views while it is pending enqueue nothing more.
     client.get(report_url(housing))
-    fragment = client.get(panel_url(housing, 1))
+    fragment = ask(client, panel_url(housing, 1))
     assert fragment.status_code == 200 and "no-store" in fragment["Cache-Control"]
     body = fragment.content.decode()
     assert t(PREPARING) in body and f'hx-get="{panel_url(housing, 2)}"' in body
@@ -130,7 +135,7 @@ def test_placeholder__enqueues_one_ranking__the_panel_shows_it_once_the_worker_r
 
     assert queued(housing)[0].status == TaskResultStatus.SUCCESSFUL
     assert ReportSuggestions.objects.filter(report=housing).exists()
-    body = client.get(panel_url(housing, 2)).content.decode()
+    body = ask(client, panel_url(housing, 2)).content.decode()
     assert t(PREPARING) not in body and "hx-get" not in body  # the asking stops
     assert body.count('class="suggestion"') == suggestions.SHOWN
     assert "/suggestions/accept/" in body and "csrfmiddlewaretoken" in body
@@ -140,8 +145,11 @@ def test_placeholder__enqueues_one_ranking__the_panel_shows_it_once_the_worker_r
     events = AuditEvent.objects.filter(actor=coordinator, object_id=str(housing.pk))
     assert list(events.filter(action="report.suggestions_shown").values_list("fields")) == [([],)]
     assert events.filter(action="report.viewed").count() == 2  # the two page views
-    # Without JavaScript: the link reloads the page, which shows them.
-    html = client.get(report_url(housing)).content.decode()
+    # Without JavaScript: the link leads to the page again, at the panel, which shows them.
+    response = client.get(panel_url(housing))
+    assert response.status_code == 302
+    assert response["Location"] == f"{report_url(housing)}#suggestions-title"
+    html = client.get(response["Location"]).content.decode()
     assert t(PREPARING) not in html and "htmx" not in html
     assert html.count('class="suggestion"') == suggestions.SHOWN
     assert len(queued(housing)) == 1  # nothing enqueued again
@@ -174,26 +182,26 @@ def test_panel__gives_up_politely_after_about_a_minute(
     housing: Report, coordinator: Any, client_for: Any
 ) -> None:
     client = client_for(coordinator)
-    body = client.get(panel_url(housing, POLL_ATTEMPTS - 1)).content.decode()
+    body = ask(client, panel_url(housing, POLL_ATTEMPTS - 1)).content.decode()
     assert f"attempt={POLL_ATTEMPTS}" in body
 
-    body = client.get(panel_url(housing, POLL_ATTEMPTS)).content.decode()
+    body = ask(client, panel_url(housing, POLL_ATTEMPTS)).content.decode()
 
     message = (
         "Theme suggestions are taking longer than usual. Choose the themes below, or look "
         "again later."
     )
     assert t(message) in body and "hx-get" not in body
-    assert f'href="{report_url(housing)}#suggestions-title"' in body
+    assert f'href="{panel_url(housing)}"' in body
     for junk in ("x", "-5", "99999999999999999999"):
-        assert client.get(panel_url(housing) + f"?attempt={junk}").status_code == 200
+        assert ask(client, panel_url(housing) + f"?attempt={junk}").status_code == 200
 
 
 def test_panel__once_ready_shows_the_suggestions_at_any_attempt(
     housing: Report, coordinator: Any, client_for: Any
 ) -> None:
     services.rank_report_themes(housing.pk)
-    body = client_for(coordinator).get(panel_url(housing, POLL_ATTEMPTS)).content.decode()
+    body = ask(client_for(coordinator), panel_url(housing, POLL_ATTEMPTS)).content.decode()
     assert body.count('class="suggestion"') == suggestions.SHOWN
     assert SuggestionDecision.objects.filter(report=housing).count() == suggestions.SHOWN
 
@@ -215,12 +223,15 @@ def test_panel__answers_as_the_report_page_does_for_handling(
     services.rank_report_themes(housing.pk)
     client = client_for(request.getfixturevalue(persona))
 
-    response = client.get(panel_url(housing))
+    response = ask(client, panel_url(housing))
 
     assert response.status_code == status
     if status != 200:
         assert b'class="suggestion' not in response.content
         assert not AuditEvent.objects.filter(action="report.suggestions_shown").exists()
+    # The no-JavaScript link: to the report page, for the same people only.
+    expected = 302 if status == 200 else status
+    assert client.get(panel_url(housing)).status_code == expected
     assert client.post(panel_url(housing)).status_code == 405
 
 
@@ -237,12 +248,12 @@ def test_panel__readers_with_text_access_and_other_units_handlers(
     report = make_report(org, unit=other_unit)
     services.rank_report_themes(report.pk)
     TextGrant.objects.create(organisation=org, user=reader)
-    assert client_for(reader).get(panel_url(report)).status_code == 403
-    assert client_for(handler).get(panel_url(report)).status_code == 404
+    assert ask(client_for(reader), panel_url(report)).status_code == 403
+    assert ask(client_for(handler), panel_url(report)).status_code == 404
 
 
 def test_panel__anonymous_users_are_sent_to_log_in(housing: Report) -> None:
-    response = Client().get(panel_url(housing))
+    response = ask(Client(), panel_url(housing))
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
