@@ -615,17 +615,18 @@ def enqueue_ranking(report_id: int) -> bool:
 
 
 def _cached_ranking(
-    report: Report, themes: Sequence[Theme]
+    report: Report, themes: Sequence[Theme], analysed: datetime | None
 ) -> tuple[ThemeModelSnapshot, list[dict[str, Any]]] | None:
-    """The report's cached ranking by the current model; None when there is none (yet)."""
+    """The report's cached ranking by the current model, made after the report's latest
+    analysis (`analysed`); None when there is none (yet). A redaction analyses the report
+    again: the words behind an older ranking may include the words taken out."""
     snapshot = _usable_snapshot(report.organisation, themes)
     if snapshot is None:
         return None
-    ranked = (
-        ReportSuggestions.objects.filter(report=report, snapshot=snapshot)
-        .values_list("ranked", flat=True)
-        .first()
-    )
+    cached = ReportSuggestions.objects.filter(report=report, snapshot=snapshot)
+    if analysed is not None:
+        cached = cached.filter(computed_at__gte=analysed)
+    ranked = cached.values_list("ranked", flat=True).first()
     return None if ranked is None else (snapshot, ranked)
 
 
@@ -643,15 +644,13 @@ def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
     codebook = list(suggestions.codebook_themes(report.organisation))
     if not codebook:
         return None
+    index = ReportIndex.objects.filter(report=report).values("language", "analysed_at").first()
     try:
-        found = _cached_ranking(report, codebook)
+        found = _cached_ranking(report, codebook, index["analysed_at"] if index else None)
     except Exception:
         logger.exception("theme suggestions of report %s failed", report.pk)
         return None
-    language = (
-        ReportIndex.objects.filter(report=report).values_list("language", flat=True).first()
-        or report.language
-    )
+    language = (index["language"] if index else "") or report.language
     if found is None:
         report_id = report.pk
         transaction.on_commit(lambda: enqueue_ranking(report_id), robust=True)

@@ -323,3 +323,33 @@ def test_a_new_model__ranks_the_newest_uncoded_reports_and_the_rest_wait_for_it(
     ranked_by = dict(ReportSuggestions.objects.values_list("report_id", "snapshot_id"))
     assert ranked_by[reports[2].pk] == ranked_by[reports[1].pk] == snapshot.pk  # the newest
     assert ranked_by[reports[0].pk] == zero_shot.pk
+
+
+def test_a_redaction__the_words_taken_out_are_no_longer_shown_behind_suggestions(
+    housing: Report, coordinator: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from havainto.coding.services import redact_passage
+
+    def words() -> set[str]:
+        ranked = ReportSuggestions.objects.get(report=housing).ranked
+        return {word for item in ranked for word in item["why"]}
+
+    services.rank_report_themes(housing.pk)
+    assert words() == {"asuminen"}  # from "asumistuki ei riitä asumismenoihin"
+    passage = "asumistuki ei riitä asumismenoihin"
+    start = housing.description.index(passage)
+    with django_capture_on_commit_callbacks(execute=True):  # the index is rebuilt after commit
+        redact_passage(
+            actor=coordinator,
+            report=housing,
+            expected_version=housing.version,
+            field="description",
+            start=start,
+            end=start + len(passage),
+            reason="Test",
+        )
+
+    html = client_for(coordinator).get(report_url(housing)).content.decode()
+    assert t(PREPARING) in html and "asuminen" not in html
+    services.rank_report_themes(housing.pk)
+    assert "asuminen" not in words()
