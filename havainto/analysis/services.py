@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from havainto.accounts.models import Organisation
 from havainto.analysis import suggestions
@@ -208,6 +209,8 @@ QUEUE_TIMEOUT = timedelta(hours=1)
 TRAINING_TIMEOUT = timedelta(hours=2)
 # Snapshots kept per organisation (a trained model is a few MB).
 KEEP_SNAPSHOTS = 3
+# A ranking task that started longer ago than this is taken to be from a worker that died.
+RANKING_TIMEOUT = timedelta(minutes=10)
 # After a training, the newest reports without themes get their suggestions ranked at once.
 WARM_REPORTS = 200
 WARM_BATCH = 32
@@ -434,22 +437,15 @@ def _prune_snapshots(organisation: Organisation) -> None:
     snapshots.exclude(pk__in=keep).only("pk").delete()  # without reading the models' bytes
 
 
-def current_snapshot(
-    organisation: Organisation, themes: Sequence[Theme] | None = None
+def _usable_snapshot(
+    organisation: Organisation, themes: Sequence[Theme]
 ) -> ThemeModelSnapshot | None:
-    """The organisation's model for suggestions now; None when its codebook is empty.
-
-    The latest ready stored model. A zero-shot model is made (and stored) when there is none
-    or the codebook has changed since; a trained model of an older codebook stays in use (its
-    suggestions are limited to the current codebook) and a retraining is requested.
-    `themes`: the organisation's `suggestions.codebook_themes`, when the caller has them.
-    """
-    if themes is None:
-        themes = list(suggestions.codebook_themes(organisation))
-    if not themes:
-        return None
-    entries = suggestions.codebook(themes)
-    current = suggestions.fingerprint(entries)
+    """The stored model to suggest with now, without making one (cheap enough for a page
+    view): the latest ready trained model – a trained model of an older codebook stays in use
+    (its suggestions are limited to the current codebook) and a retraining is requested – or
+    the latest zero-shot model of this very codebook. None when a zero-shot model must be
+    made (`current_snapshot`, in the background)."""
+    current = suggestions.fingerprint(suggestions.codebook(themes))
     snapshot = suggestions.latest_snapshot(organisation)
     if snapshot is not None and snapshot.trained:
         if snapshot.codebook_fingerprint != current:
@@ -457,7 +453,29 @@ def current_snapshot(
         return snapshot
     if snapshot is not None and snapshot.codebook_fingerprint == current:
         return snapshot
-    # A zero-shot model takes milliseconds to make (no report is read).
+    return None
+
+
+def current_snapshot(
+    organisation: Organisation, themes: Sequence[Theme] | None = None
+) -> ThemeModelSnapshot | None:
+    """The organisation's model for suggestions now; None when its codebook is empty.
+
+    `_usable_snapshot`, or else a zero-shot model (the codebook's labels and descriptions),
+    made and stored now: when there is no model yet or the codebook has changed since the
+    latest zero-shot one. `themes`: the organisation's `suggestions.codebook_themes`, when the
+    caller has them.
+    """
+    if themes is None:
+        themes = list(suggestions.codebook_themes(organisation))
+    if not themes:
+        return None
+    snapshot = _usable_snapshot(organisation, themes)
+    if snapshot is not None:
+        return snapshot
+    # A zero-shot model takes milliseconds to make (no report is read, nothing is embedded
+    # until it ranks).
+    entries = suggestions.codebook(themes)
     snapshot = ThemeModelSnapshot.objects.create(
         organisation=organisation,
         kind=ThemeModelSnapshot.Kind.ZERO_SHOT,
@@ -465,7 +483,7 @@ def current_snapshot(
         model=suggestions.engine().zero_shot(entries).to_bytes(),
         trained_at=timezone.now(),
         coded_reports=suggestions.coded_report_count(organisation),
-        codebook_fingerprint=current,
+        codebook_fingerprint=suggestions.fingerprint(entries),
     )
     _prune_snapshots(organisation)
     return snapshot
@@ -524,34 +542,92 @@ def warm_suggestions(snapshot: ThemeModelSnapshot, *, limit: int = WARM_REPORTS)
 
 
 def rank_report_themes(report_id: int) -> bool:
-    """Rank a new report's themes in the background when its organisation has a stored model
-    (otherwise the first view makes the zero-shot model and ranks). True when ranked."""
+    """Rank a report's themes with its organisation's current model (a zero-shot one is made
+    when there is none) and cache them; the background task after a report is analysed and
+    after a report page found none. True when ranked.
+
+    Nothing is done when the cache holds a ranking by the current model made after the
+    report's latest analysis (whose language the ranking uses): a second task for the same
+    report, enqueued by two page views at once, costs a query.
+    """
     report = Report.objects.filter(pk=report_id).select_related("organisation").first()
-    if report is None or suggestions.latest_snapshot(report.organisation) is None:
+    if report is None:
         return False
-    snapshot = current_snapshot(report.organisation)
-    if snapshot is None:
-        return False
-    _store_ranked(snapshot, Report.objects.filter(pk=report_id))
-    return True
-
-
-def _ranking(
-    report: Report, themes: Sequence[Theme]
-) -> tuple[ThemeModelSnapshot, list[dict[str, Any]]] | None:
-    """The report's cached ranking by the current model, ranked now when missing."""
+    themes = list(suggestions.codebook_themes(report.organisation))
+    index = ReportIndex.objects.filter(report_id=report_id)
+    analysed = index.values_list("analysed_at", flat=True).first()
     for _attempt in range(KEEP_SNAPSHOTS + 1):
         snapshot = current_snapshot(report.organisation, themes)
         if snapshot is None:
-            return None
-        cached = ReportSuggestions.objects.filter(report=report, snapshot=snapshot).first()
-        if cached is not None:
-            return snapshot, cached.ranked
+            return False
+        computed = (
+            ReportSuggestions.objects.filter(report_id=report_id, snapshot=snapshot)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        if computed is not None and (analysed is None or computed >= analysed):
+            return False
         try:
-            return snapshot, _store_ranked(snapshot, Report.objects.filter(pk=report.pk))[report.pk]
+            _store_ranked(snapshot, Report.objects.filter(pk=report_id))
         except UnloadableModel:
             continue  # marked FAILED: the next stored model (or a new zero-shot one) is used
-    return None
+        return True
+    return False
+
+
+def _ranking_pending(report_id: int) -> bool:
+    """Whether a ranking of the report waits in the database task queue, or runs there (started
+    less than RANKING_TIMEOUT ago). Other backends have no queue to look into (the tests'
+    immediate backend runs a task at once)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from havainto.analysis.tasks import rank_report_themes_task
+
+    if not isinstance(rank_report_themes_task.get_backend(), DatabaseBackend):
+        return False
+    since = timezone.now() - RANKING_TIMEOUT
+    return (
+        DBTaskResult.objects.filter(
+            task_path=rank_report_themes_task.module_path, args_kwargs__args=[report_id]
+        )
+        .filter(
+            Q(status=TaskResultStatus.READY)
+            | Q(status=TaskResultStatus.RUNNING, started_at__gte=since)
+        )
+        .exists()
+    )
+
+
+def enqueue_ranking(report_id: int) -> bool:
+    """Enqueue the ranking of a report's themes unless one is pending; True when enqueued.
+    Called after commit; a failure is logged (the next page view tries again)."""
+    from havainto.analysis.tasks import rank_report_themes_task
+
+    try:
+        if _ranking_pending(report_id):
+            return False
+        rank_report_themes_task.enqueue(report_id)
+    except Exception:
+        logger.exception("could not enqueue the theme ranking of report %s", report_id)
+        return False
+    return True
+
+
+def _cached_ranking(
+    report: Report, themes: Sequence[Theme], analysed: datetime | None
+) -> tuple[ThemeModelSnapshot, list[dict[str, Any]]] | None:
+    """The report's cached ranking by the current model, made after the report's latest
+    analysis (`analysed`); None when there is none (yet). A redaction analyses the report
+    again: the words behind an older ranking may include the words taken out."""
+    snapshot = _usable_snapshot(report.organisation, themes)
+    if snapshot is None:
+        return None
+    cached = ReportSuggestions.objects.filter(report=report, snapshot=snapshot)
+    if analysed is not None:
+        cached = cached.filter(computed_at__gte=analysed)
+    ranked = cached.values_list("ranked", flat=True).first()
+    return None if ranked is None else (snapshot, ranked)
 
 
 def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
@@ -559,17 +635,28 @@ def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
     not on the report and not decided on it already. Records them as shown (once per report
     and theme, with the rank shown), which the acceptance rates count.
 
-    None when there is nothing to suggest with (an empty codebook) or the engine fails: the
-    report page must work without suggestions.
+    Never ranks: that loads the model and the sentence embedder, seconds in a fresh process,
+    which no page view may wait for. Without a current ranking the panel is `preparing` and
+    the ranking is enqueued after commit (`enqueue_ranking`; the report page's panel asks
+    again). None when there is nothing to suggest with (an empty codebook) or reading fails:
+    the report page must work without suggestions.
     """
     codebook = list(suggestions.codebook_themes(report.organisation))
+    if not codebook:
+        return None
+    index = ReportIndex.objects.filter(report=report).values("language", "analysed_at").first()
     try:
-        found = _ranking(report, codebook)
+        found = _cached_ranking(report, codebook, index["analysed_at"] if index else None)
     except Exception:
         logger.exception("theme suggestions of report %s failed", report.pk)
         return None
+    language = (index["language"] if index else "") or report.language
     if found is None:
-        return None
+        report_id = report.pk
+        transaction.on_commit(lambda: enqueue_ranking(report_id), robust=True)
+        return suggestions.SuggestionPanel(
+            suggestions=[], snapshot=None, language=language, preparing=True
+        )
     snapshot, ranked = found
     themes = {theme.code: theme for theme in codebook}
     given = set(ReportTheme.objects.filter(report=report).values_list("theme_id", flat=True))
@@ -607,11 +694,14 @@ def report_suggestions(report: Report) -> suggestions.SuggestionPanel | None:
             ],
             ignore_conflicts=True,  # two views at once: the first showing counts
         )
-    language = (
-        ReportIndex.objects.filter(report=report).values_list("language", flat=True).first()
-        or report.language
-    )
     return suggestions.SuggestionPanel(suggestions=shown, snapshot=snapshot, language=language)
+
+
+def record_suggestions_read(*, actor: AbstractBaseUser, report: Report) -> None:
+    """The report page's suggestion panel, fetched on its own once ready, shows the words of
+    the report behind each suggestion: log that read (ids only). The report page itself logs
+    `report.viewed`, which covers the panel shown with it."""
+    record("report.suggestions_shown", actor=actor, organisation=report.organisation, obj=report)
 
 
 class NotSuggested(Exception):

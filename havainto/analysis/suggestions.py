@@ -251,11 +251,13 @@ class ShownSuggestion:
 
 @dataclass(frozen=True)
 class SuggestionPanel:
-    """The suggestions of one report for the report page."""
+    """The suggestions of one report for the report page; `preparing` (without a snapshot)
+    while its ranking runs in the background."""
 
     suggestions: list[ShownSuggestion]
-    snapshot: ThemeModelSnapshot
+    snapshot: ThemeModelSnapshot | None
     language: str
+    preparing: bool = False
 
 
 @dataclass(frozen=True)

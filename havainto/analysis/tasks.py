@@ -29,17 +29,21 @@ def index_report_task(report_id: int) -> None:
 
     refresh_redaction_candidates(report_id)
 
-    # Theme suggestions: rank the new report's themes now, so that the first handler who opens
-    # it does not wait. A failure here must not fail the indexing.
+    # Theme suggestions: rank the new report's themes now (with the language just detected),
+    # so that the first handler who opens it finds them ready. Enqueued even when a page view
+    # has enqueued one already: that one may have ranked before this analysis, and a ranking
+    # that is current is not repeated (rank_report_themes). A failure here must not fail the
+    # indexing.
     try:
         rank_report_themes_task.enqueue(report_id)
-    except Exception:  # the report page ranks it on first view instead
+    except Exception:  # the report page enqueues it again on its first view
         logger.exception("could not enqueue the theme ranking of report %s", report_id)
 
 
 @task()
 def rank_report_themes_task(report_id: int) -> bool:
-    """Rank a report's themes with its organisation's stored theme model, if there is one."""
+    """Rank a report's themes with its organisation's current theme model (made zero-shot when
+    there is none) and cache them; nothing when a current ranking is cached already."""
     return rank_report_themes(report_id)
 
 

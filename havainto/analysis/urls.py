@@ -8,6 +8,11 @@ urlpatterns = [
     path("o/<slug:slug>/search/", views.search_page, name="search"),
     # Theme suggestions
     path(
+        "o/<slug:slug>/reports/<int:pk>/suggestions/",
+        views.suggestions_panel,
+        name="suggestions-panel",
+    ),
+    path(
         "o/<slug:slug>/reports/<int:pk>/suggestions/accept/",
         views.accept_suggestion,
         name="suggestion-accept",

@@ -202,6 +202,48 @@ def _suggestion_request(
     return report, form, back
 
 
+# While the suggestions are prepared in the background, the report page's panel asks for them
+# every 2 s (htmx, analysis/_suggestions_body.html) and gives up politely after about a minute.
+POLL_ATTEMPTS = 30
+
+
+def _poll_attempt(value: str | None) -> int:
+    try:
+        return min(max(int(value or 1), 1), POLL_ATTEMPTS)
+    except ValueError:
+        return 1
+
+
+@never_cache
+@login_required
+@require_GET
+def suggestions_panel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The body of the report page's suggestion panel, asked for by htmx while it is being
+    prepared; without JavaScript its "Show suggestions" link comes here and is sent on to the
+    report page at the panel (a link to the page itself, at the panel, would only scroll).
+
+    Those who may handle the report (the report page shows them the panel); 404 / 403 as the
+    report page. It never ranks (see `report_suggestions`). No report text: only the themes
+    and, once ready, the words behind them, whose read is logged.
+    """
+    organisation, report, _roles = get_report_for_user(request.user, slug, pk, write=True)
+    if request.headers.get("HX-Request") != "true":
+        page = reverse("coding:report", args=[organisation.slug, report.pk])
+        return redirect(page + "#suggestions-title")
+    attempt = _poll_attempt(request.GET.get("attempt"))
+    panel = services.report_suggestions(report)
+    if panel is not None and panel.suggestions:
+        services.record_suggestions_read(actor=request.user, report=report)
+    context = {
+        "organisation": organisation,
+        "report": report,
+        "theme_suggestions": panel,
+        "poll_attempt": attempt + 1,
+        "gave_up": attempt >= POLL_ATTEMPTS,
+    }
+    return render(request, "analysis/_suggestions_body.html", context)
+
+
 @login_required
 @require_POST
 def accept_suggestion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

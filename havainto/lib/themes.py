@@ -50,8 +50,8 @@ Cost: the embedding is most of it (about 0.3 ms per character on one core, `EMBE
 characters of each report, title first); it runs in a background thread (`_background`; the
 C engine releases the GIL) while the words are analysed and the regressions fitted, and each
 text is embedded once per process (`EMBED_CACHE`). Small matrices run on one BLAS thread
-(`_one_blas_thread`). `HAVAINTO_EMBED_THREADS` sets the embedder's threads (default 2 on a
-machine with 2+ cores; see `Embedder`).
+(`_one_blas_thread`). `HAVAINTO_EMBED_THREADS` sets the embedder's threads (default 1; see
+`Embedder`).
 
 Models pickle to bytes (`to_bytes` / `from_bytes`) to be stored in the database; only load bytes
 this code wrote (pickle runs code on load).
@@ -178,8 +178,11 @@ class Embedder:
     """
 
     def __init__(self, threads: int | None = None) -> None:
-        default = str(min(2, os.cpu_count() or 1))
-        self._threads = threads or int(os.environ.get("HAVAINTO_EMBED_THREADS") or default)
+        # One thread unless HAVAINTO_EMBED_THREADS says otherwise: web and worker processes
+        # share the cores with each other and the database, and there a second OpenMP thread
+        # made a report's ranking ~10 times slower (1.5 s against 126 ms on a busy 2-core
+        # machine). Two help only a batch run on an idle machine (19 against 38 ms a report).
+        self._threads = threads or int(os.environ.get("HAVAINTO_EMBED_THREADS") or 1)
         self._model: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()

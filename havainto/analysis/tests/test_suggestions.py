@@ -119,16 +119,26 @@ def uncoded(org: Organisation, make_report: MakeReport) -> Report:
     )
 
 
-def page(client: Client, report: Report) -> str:
+def page(client: Client, report: Report, *, ranked: bool = True) -> str:
+    """The report page; `ranked`: after the background ranking ran (as it does after a report
+    is submitted, and after a page found none: test_suggestions_background.py)."""
+    if ranked:
+        services.rank_report_themes(report.pk)
     response = client.get(f"/o/{report.organisation.slug}/reports/{report.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
 
-def shown_codes(report: Report) -> list[str]:
+def shown(report: Report) -> suggestions.SuggestionPanel:
+    """What the report page shows, after the background ranking ran."""
+    services.rank_report_themes(report.pk)
     panel = services.report_suggestions(report)
-    assert panel is not None
-    return [item.theme.code for item in panel.suggestions]
+    assert panel is not None and not panel.preparing
+    return panel
+
+
+def shown_codes(report: Report) -> list[str]:
+    return [item.theme.code for item in shown(report).suggestions]
 
 
 def post(client: Client, report: Report, action: str, **data: Any) -> Any:
@@ -403,8 +413,8 @@ def test_report_page__shows_suggestions_with_accept_and_reject_to_handlers(
     housing = theme(org, "housing_costs")
     assert f'name="theme" value="{housing.pk}"' in html
     assert "/suggestions/accept/" in html and "/suggestions/reject/" in html
-    panel = services.report_suggestions(uncoded)
-    assert panel is not None and panel.suggestions[0].why
+    panel = shown(uncoded)
+    assert panel.suggestions[0].why
     assert ", ".join(panel.suggestions[0].why) in html  # the words behind the suggestion
     rows = SuggestionDecision.objects.filter(report=uncoded).order_by("rank")
     assert [r.rank for r in rows] == [1, 2, 3] and rows[0].theme == housing
@@ -452,10 +462,18 @@ def test_the_page_works_when_the_engine_fails(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
+    # The ranking fails in the background: the page waits for it, as for any ranking.
     monkeypatch.setattr(suggestions, "rank", broken)
-    html = page(client_for(coordinator), uncoded)
-    assert t("Theme suggestions are not available right now. Choose the themes below.") in html
+    with pytest.raises(RuntimeError):
+        services.rank_report_themes(uncoded.pk)
+    html = page(client_for(coordinator), uncoded, ranked=False)
+    assert t("Theme suggestions are being prepared.") in html
     assert 'name="themes-themes"' in html  # the themes form is there as always
+    # Reading the suggestions fails: the page says so and works without them.
+    monkeypatch.setattr(services, "_cached_ranking", broken)
+    html = page(client_for(coordinator), uncoded, ranked=False)
+    assert t("Theme suggestions are not available right now. Choose the themes below.") in html
+    assert 'name="themes-themes"' in html
     assert not SuggestionDecision.objects.exists()
 
 
@@ -742,8 +760,8 @@ def test_urls__each_persona(
     client_for: Any,
     coordinator: Any,
 ) -> None:
-    services.report_suggestions(uncoded)
-    shown = SuggestionDecision.objects.filter(report=uncoded).order_by("rank")
+    shown(uncoded)
+    decisions = SuggestionDecision.objects.filter(report=uncoded).order_by("rank")
     client = client_for(request.getfixturevalue(persona))
 
     assert client.get("/o/alpha/suggestions/").status_code == rates
@@ -751,11 +769,11 @@ def test_urls__each_persona(
         302 if rates == 200 else rates
     )
     reject = client.post(
-        f"/o/alpha/reports/{uncoded.pk}/suggestions/reject/", {"theme": shown[0].theme_id}
+        f"/o/alpha/reports/{uncoded.pk}/suggestions/reject/", {"theme": decisions[0].theme_id}
     )
     accept = client.post(
         f"/o/alpha/reports/{uncoded.pk}/suggestions/accept/",
-        {"theme": shown[1].theme_id, "version": 1},
+        {"theme": decisions[1].theme_id, "version": 1},
     )
     assert (reject.status_code, accept.status_code) == (decide, decide)
     changed = SuggestionDecision.objects.filter(report=uncoded, accepted__isnull=False).count()
@@ -771,7 +789,7 @@ def test_a_handler__cannot_decide_on_reports_outside_their_units(
     client_for: Any,
 ) -> None:
     report = make_report(org, unit=other_unit)
-    services.report_suggestions(report)
+    shown(report)
     decision = SuggestionDecision.objects.filter(report=report).first()
 
     response = client_for(handler).post(

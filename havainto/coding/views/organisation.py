@@ -174,6 +174,9 @@ ACTION_LABELS = {
     "theme.shown": gettext_lazy("Showed a hidden theme again"),
     "theme.merged": gettext_lazy("Merged a theme into another"),
     # Theme suggestions (havainto.analysis)
+    "report.suggestions_shown": gettext_lazy(
+        "Saw the suggested themes of a report and the words behind them"
+    ),
     "suggestion.accepted": gettext_lazy("Accepted a suggested theme"),
     "suggestion.rejected": gettext_lazy("Rejected a suggested theme"),
     "theme_model.trained": gettext_lazy("Trained the theme suggestion model"),

@@ -279,6 +279,17 @@ def test_the_embedder_embeds_each_text_once() -> None:
     assert engine.texts[-1] == "Vuokra nousi"
 
 
+def test_the_embedder_uses_one_thread_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Web and worker processes share the cores: one thread is the default (docs/deployment.md)."""
+    monkeypatch.delenv("HAVAINTO_EMBED_THREADS", raising=False)
+    assert themes.Embedder().threads == 1
+    monkeypatch.setenv("HAVAINTO_EMBED_THREADS", "2")
+    assert themes.Embedder().threads == 2
+    assert themes.Embedder(threads=3).threads == 3
+
+
 def test_background_work_runs_and_passes_errors_on() -> None:
     assert themes._background(sum, [1, 2, 3]).result(timeout=5) == 6
     with pytest.raises(ZeroDivisionError):
