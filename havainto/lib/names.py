@@ -15,7 +15,10 @@ camel-case brands such as "OmaKanta" and compound prefixes such as "Satu-" never
    "Omarin"); Swedish surname patterns (-ström, -berg, -qvist, -lund, -gren, -sson …) for words
    Voikko does not know. :data:`AMBIGUOUS_FIRST_NAMES` are also ordinary words ("Sten", "Inga",
    "Per", "Will"), and :data:`FINNISH_WORD_NAMES` are words Voikko knows only as ordinary words
-   ("Into", "Usko", "Lumi").
+   ("Into", "Usko", "Lumi"). A name with a Swedish genitive -s that Voikko does not know in that
+   form ("Virtanens", "Sannas") is the name; an English possessive ("Ahmed's") is cut off.
+   A place that Voikko knows only as such but that ends in -nen like a surname ("Nieminen") is
+   a surname, unless it is one of the municipalities in :data:`NEN_MUNICIPALITIES`.
 3. Organisation, service and system names that Voikko reads as names ("Wilma", "Hilma",
    "Elisa", "Varma"; :data:`NOT_PEOPLE`), function words and person words ("Familjen",
    "Asiakas") are never names.
@@ -32,7 +35,16 @@ How words become findings:
 * An ambiguous word is a name when it is capitalised inside a sentence ("nuoren Onnin kanssa",
   "Ota yhteyttä Toivoon"), or at the start of a sentence only with a name-like context:
   ``low``. "Onni oli, että …", "Toivoa herättää …", "Satu kertoo …" and "Mäki oli liukas" are
-  not names; "Onni kertoi …" and "Tuulin koulunkäynti …" are.
+  not names; "Onni kertoi …" and "Tuulin koulunkäynti …" are. So are an ambiguous first name
+  whose clause says it is a person, by a copula and an age or a person noun ("Into on
+  14-vuotias", "Usko oli ryhmän ainoa poika", "Bo är 9 år"; not "Into oli suuri", "Usko on
+  lapsen turva"), one listed with a found name ("Toivo ja Aino Jokinen"), and a surname whose
+  other reading is only an adjective followed by a verb ("Mäkinen ei saapunut"; not "Mäki oli
+  liukas").
+* A first name joined by a hyphen to a kinship word is a name ("Eino-vaari",
+  "Liisa-mummolle", "Anna-moster"), like "Onni-niminen".
+* In Swedish and English text a surname at the start of a sentence is a name in the genitive
+  before a noun ("Lindqvists granne", "Korhonen's application").
 * An unknown capitalised word, or a place name in the nominative, is a name only in a
   name-like context, ``low``: after a person word or a title ("asiakas X", "äiti X",
   "sosiaaliohjaaja X", "Klienten X", "Terveisin X", "Nimi: X"), before a verb of speech or a
@@ -44,8 +56,11 @@ How words become findings:
   "TE-palvelut", "Takuusäätiön", "Omakannan"), titles, capitalised ordinary words at the start
   of a sentence, plural first names ("Martat") and full names or surnames followed by an
   institution or street word ("Mikael Agricolan koulu", "Toivolan nuorisotalo", "Aleksis Kiven
-  päivä", "Mikaelin seurakunta") are never names. A first name alone before a school or a home
-  keeps its warning ("Eetun koulussa").
+  päivä", "Mikaelin seurakunta") or an organisation ("Mannerheimin Lastensuojeluliiton",
+  "Aleksis Kiven Seura") are never names. A first name alone before a school or a home keeps
+  its warning ("Eetun koulussa"), and any name before a home or a house of its own ("Ville
+  Rannan kodin", "Virtasen kotiin", "Anderssons hem"): only a compound ("lastenkoti",
+  "nuorisotalo") is an institution.
 
 Offsets are Python ``str`` offsets (``end`` exclusive) and cover the whole word with its case
 ending ("Virtaselle", "Hannu Laaksoselta"). Only capitalised words are analysed; Voikko analyses
@@ -56,6 +71,7 @@ contexts work, and recall for Finnish names drops sharply.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import threading
@@ -319,6 +335,15 @@ _INSTITUTION_STEMS = (
     "förening",
     "hem",
     "gård",
+    # Organisations: "Mannerheimin Lastensuojeluliiton", "Martha-förbundet". "liitto" and "seura"
+    # only as the head of a compound ("Kalevalaseuran"): "Virtasen liitto" may be a marriage,
+    # and "Niemisen seurassa" is in Nieminen's company.
+    "[a-zåäö]liitto",
+    "[a-zåäö]liito",
+    "järjestö",
+    "[a-zåäö]seura",
+    "förbund",
+    "sällskap",
 )
 _CASE_ENDINGS = (
     "",
@@ -354,14 +379,22 @@ _INSTITUTION_WORD = re.compile("(?:" + "|".join(_INSTITUTION_STEMS) + ")" + _END
 # seurakunta", "Marian sairaala"); a school or a home may be a child's own ("Eetun koulussa").
 _SAINTLY_WORD = re.compile(
     "(?:seurakunn|seurakunt|kirko|kirkko|sairaala|säätiö|yhdistykse|yhdistys|instituut|museo|"
-    "teatteri|församling|kyrka|sjukhus|stiftelse)" + _ENDINGS_RE
+    "teatteri|församling|kyrka|sjukhus|stiftelse|[a-zåäö]liitto|[a-zåäö]liito|[a-zåäö]seura|"
+    "järjestö|förbund|sällskap)" + _ENDINGS_RE
 )
+# A society or a union as a word of its own names one only when capitalised.
+_SOCIETY_WORD = re.compile("(?:seura|liitto|liito)" + _ENDINGS_RE)
+# A home or a house on its own after a name is that person's ("Ville Rannan kodin", "Menin
+# Virtasen kotiin", "Anderssons hem"); only a compound names an institution ("lastenkoti",
+# "Toivolan nuorisotalo").
+_HOME_WORD = re.compile("(?:koti|kodi|koto|talo|hem)" + _ENDINGS_RE)
 # Words that follow a person's name in the name of a street, a day or a company, exactly.
 _NAMED_THING = _words(
     """
     katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
     puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
     päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen
+    league foundation society association institute
     """
 )
 
@@ -415,6 +448,7 @@ class WordInfo:
     place: bool = False  # a place or other proper name (not a person)
     place_nominative: bool = False  # a place reading in the nominative
     common: bool = False  # also an ordinary word
+    noun: bool = False  # also a common noun ("Laine", "Mäki"), not only an adjective or verb
     known: bool = False  # any reading at all
     genitive: bool = False  # a genitive reading (for "Roopen isä")
     excluded: bool = False  # an organisation or system name
@@ -447,14 +481,15 @@ def word_info(word: str) -> WordInfo:
     lower = word.lower()
     if lower in NOT_PEOPLE:
         return WordInfo(excluded=True, known=True)
-    if lower in _PERSON_BEFORE or lower in _FUNCTION_WORDS:
-        # "Familjen Holmström": the person word is not part of the name; "De", "Några".
+    if lower in _PERSON_BEFORE or (lower in _FUNCTION_WORDS and lower not in FINNISH_WORD_NAMES):
+        # "Familjen Holmström": the person word is not part of the name; "De", "Några". (English
+        # "into" is a function word, but "Into" is also a Finnish first name.)
         return WordInfo(known=True, common=True, function=True)
     readings = _readings(word)
     bases = {r.get("BASEFORM", "").lower() for r in readings}
     if bases & NOT_PEOPLE:
         return WordInfo(excluded=True, known=True)
-    first = last = place = place_nom = common = genitive = False
+    first = last = place = place_nom = common = genitive = noun = False
     first_singular = False
     for reading in readings:
         cls = reading.get("CLASS", "")
@@ -466,12 +501,15 @@ def word_info(word: str) -> WordInfo:
                 first_singular = True
         elif cls == "sukunimi":
             last = True
+        elif cls == "paikannimi" and _is_surname_shaped_place(reading.get("BASEFORM", "")):
+            last = True  # "Nieminen": a village to Voikko, a surname to everyone else
         elif cls in _PROPER_PLACE_CLASSES:
             place = True
             if reading.get("SIJAMUOTO") == "nimento":
                 place_nom = True
         else:
             common = True
+            noun = noun or cls == "nimisana"
             if reading.get("BASEFORM", "").lower() in FINNISH_WORD_NAMES:
                 first = first_singular = True
     known = bool(readings)
@@ -489,6 +527,11 @@ def word_info(word: str) -> WordInfo:
         common = True
     if not known and "-" in word:
         return _hyphenated_info(word)
+    if not known and lower.endswith("s") and len(lower) > 4:
+        # Swedish genitive of a Finnish name: "Virtanens granne", "Niemisens", "Sannas".
+        base = word_info(word[:-1])
+        if base.name and not (base.common or base.place or base.excluded):
+            return dataclasses.replace(base, genitive=True, swedish=True)
     surname_like = _SWEDISH_SURNAME.search(lower) or _SWEDISH_SON.search(lower)
     if not known and lower not in _NOT_SURNAMES and surname_like:
         last = swedish = known = True
@@ -500,6 +543,7 @@ def word_info(word: str) -> WordInfo:
         place=place,
         place_nominative=place_nom,
         common=common,
+        noun=noun,
         known=known,
         genitive=genitive,
         swedish=swedish,
@@ -507,6 +551,23 @@ def word_info(word: str) -> WordInfo:
 
 
 _LISTED_FIRST_NAMES = SWEDISH_FIRST_NAMES | OTHER_FIRST_NAMES
+
+#: Municipalities (present and merged) whose names end in -nen like a Finnish surname.
+NEN_MUNICIPALITIES = _words(
+    """
+    huittinen ikaalinen jokioinen joroinen kaskinen kauniainen kaustinen kiikoinen kuhmoinen
+    nousiainen oulainen parainen pornainen siikainen uurainen ahlainen askainen karinainen
+    kiukainen luopioinen mietoinen oravainen sumiainen
+    """
+)
+
+
+def _is_surname_shaped_place(base: str) -> bool:
+    """A place that Voikko knows only as such but that is shaped like a Finnish surname in -nen
+    ("Nieminen"): such names are far more often people's than villages'. Municipalities are
+    left as places ("Kaustinen", "Kuhmoisissa")."""
+    lower = base.lower()
+    return lower.endswith("nen") and lower not in NEN_MUNICIPALITIES
 
 
 def _listed_stem(lower: str) -> str | None:
@@ -561,6 +622,13 @@ class _Word:
     info: WordInfo
     category: str
     sentence_start: bool
+    # Where the written word ends: after "'s" in "Ahmed's", whose token is "Ahmed". Contexts
+    # after the word start here.
+    written_end: int = -1
+
+    def __post_init__(self) -> None:
+        if self.written_end < 0:
+            self.written_end = self.token.end
 
 
 def _is_sentence_start(text: str, pos: int) -> bool:
@@ -603,11 +671,36 @@ def _shape_ok(core: str) -> bool:
 _NOT_A_NAME = WordInfo()
 
 
+# An English possessive ("Ahmed's", "Jones'"), with either apostrophe.
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+# Kinship words (any inflection) that follow a first name with a hyphen: "Eino-vaari",
+# "Liisa-mummolle", "Pekka-sedän", "Aino-tyttö", "Anna-moster".
+_KIN_TITLE = re.compile(
+    r"""
+    (?:vaari|ukki|ukin|pappa|papa|mummo|mummi|mummu|täti|tädi|setä|sedä|eno|isä|äiti|äidi|
+       isi|iskä|äiskä|poika|poja|tyttö|tytö|veli|velje|sisko|sisar|serkku|serku|kummi|kumme|
+       mamma|farmor|farfar|mormor|morfar|moster|faster|morbror|farbror|tant|onkel|
+       grandma|grandpa|aunt|uncle)
+    """,
+    re.VERBOSE,
+)
+
+
 def _word(text: str, token: Token) -> _Word:
     if not token.text[0].isupper():
         return _Word(token, token.text, _NOT_A_NAME, NONE, False)
     core = token.text.split(":", 1)[0]
     start_of_sentence = _is_sentence_start(text, token.start)
+    possessive = _POSSESSIVE.search(core)
+    if possessive:
+        # "Ahmed's residence permit", "Lindqvist's": the name without the English possessive.
+        core = core[: possessive.start()]
+        name = Token(core, token.start, token.start + len(core), "word")
+        if not _shape_ok(core):
+            return _Word(name, core, WordInfo(), NONE, start_of_sentence, token.end)
+        info = dataclasses.replace(word_info(core), genitive=True)
+        return _Word(name, core, info, _category(info), start_of_sentence, token.end)
     if not _shape_ok(core) or text[token.end : token.end + 1] in ("-", "\u2010", "\u2011"):
         # "Satu- ja lorutuokiot": a compound prefix, not a word of its own.
         return _Word(token, core, WordInfo(), NONE, start_of_sentence)
@@ -615,6 +708,11 @@ def _word(text: str, token: Token) -> _Word:
         head, tail = core.rsplit("-", 1)
         if tail.lower().startswith("nimi") and "-" not in head and not word_info(head).excluded:
             # "Onni-niminen poika", "Xiomara-nimisen": whatever the word, it is a name here.
+            named = Token(head, token.start, token.start + len(head), "word")
+            return _Word(named, head, WordInfo(first=True, known=True), STRONG, start_of_sentence)
+        head_info = word_info(head)
+        if _KIN_TITLE.match(tail.lower()) and head_info.first and not head_info.excluded:
+            # "Eino-vaari", "Maija-tädille", "Onni-poika": a first name made a kinship title.
             named = Token(head, token.start, token.start + len(head), "word")
             return _Word(named, head, WordInfo(first=True, known=True), STRONG, start_of_sentence)
         # "Telegram-kanavilta", "TE-palvelut": a compound with a common head.
@@ -668,22 +766,131 @@ _LISTED_NAMES = re.compile(r"(?:[ \u00a0]*(?:,|ja|och|sekä|tai|eller)[ \u00a0]+
 
 def _institution_after(text: str, end: int, *, first_name_alone: bool = False) -> bool:
     listed = _LISTED_NAMES.match(text, end)
-    word = _next_word(text, listed.end() if listed else end)
+    after = listed.end() if listed else end
+    word = _next_word(text, after)
     if word in _NAMED_THING:
         return True
+    if _SOCIETY_WORD.fullmatch(word) and text[after:].lstrip(" \u00a0")[:1].isupper():
+        return True  # "Aleksis Kiven Seura", but "Virtasen liitto" (a marriage), "Liisan seurassa"
+    if _HOME_WORD.fullmatch(word):
+        return False
     pattern = _SAINTLY_WORD if first_name_alone else _INSTITUTION_WORD
     return pattern.search(word) is not None
 
 
 def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> bool:
-    """A verb of speech, a kinship word after a genitive, an age or an identifier."""
+    """A verb of speech, a kinship word after a genitive, a name in the possessive before a
+    noun, an age or an identifier."""
     word = _next_word(text, end)
     if word in verbs:
         return True
     genitive = w.info.genitive or (not w.info.known and w.core.endswith(("n", "s")))
     if word in _KIN_AFTER and genitive:
         return True
+    # "Lindqvists granne", "Ahmed's residence permit": a Swedish -s genitive or an English
+    # possessive of a name before a lower-case noun (a Finnish -n genitive is too often a place's).
+    possessive = w.written_end != w.token.end or (w.info.swedish and w.core.endswith("s"))
+    lower_case_after = text[end:].lstrip(" \u00a0")[:1].islower()
+    noun_after = bool(word) and word not in _FUNCTION_WORDS and lower_case_after
+    if possessive and w.info.genitive and w.info.name and noun_after:
+        return True
     return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end))
+
+
+# A copula after a word: "Into on …", "Usko oli …", "Bo är …", "Hope was …". The rest of the
+# clause (up to a punctuation mark) is the predicate.
+_COPULA_AFTER = re.compile(
+    r"[ \u00a0]+(?:on|oli|olisi|ei[ \u00a0]+(?:ole|ollut)|är|var|blir|blev|is|was)"
+    r"(?P<predicate>(?:[ \u00a0]+[^\s,.;:!?()\[\]\"”]+){1,6})"
+)
+# Words that end a predicate: a new clause begins ("Onni oli että lapsi pääsi kouluun"), or a
+# quantifier begins the real subject ("Armas on meille jokainen asiakas").
+_CLAUSE_WORDS = _words(
+    """
+    että kun koska jos jotta vaikka mutta ja sekä tai eli joka jonka mikä kuin
+    att som när eftersom om men och eller då
+    that when because if but and or who which than
+    jokainen jokaiselle kaikki moni monelle joku jokin kukaan harva muutama
+    varje alla många någon every each all many some
+    """
+)
+# An age as the predicate: "14-vuotias", "kolmevuotias", "7-årig" (one word); "9 v", "8 år",
+# "12 years old" (a number and a unit).
+_AGE_WORD = re.compile(r"(?:vuotias|vuotiaana|årig|åring)$")
+_AGE_NUMBER = re.compile(r"\d{1,3}[ \u00a0]*(?:v\b|v\.|år\b|years?[ \u00a0-]old)")
+
+#: Nouns for a person (Voikko base forms; also heads of compounds: "sijaislapsi",
+#: "koululaispoika"). As a singular nominative or essive predicate they make the subject a
+#: person: "Usko oli ryhmän ainoa poika", "Into on perheen nuorin lapsi".
+PERSON_NOUNS = _words(
+    """
+    poika tyttö lapsi vauva taapero koululainen nuorukainen teini mies nainen äiti isä
+    isoäiti isoisä mummo mummu vaari ukki pappa tytär veli sisko sisar serkku asiakas oppilas
+    opiskelija eläkeläinen yksinhuoltaja omaishoitaja potilas asukas vanhus leski orpo
+    esikoinen kuopus
+    """
+)
+# Swedish and English person nouns, as written (singular only: "barn" is also a plural).
+_PERSON_WORDS = _words(
+    """
+    pojke pojken flicka flickan son sonen dotter dottern mamma mamman pappa pappan elev eleven
+    klient klienten pensionär pensionären ensamstående änka änkling tonåring
+    boy girl son daughter child pupil student client mother father widow pensioner teenager
+    """
+)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _is_person_noun(word: str) -> bool:
+    """A singular nominative or essive person noun ("poika", "asiakkaana", "sijaislapsi")."""
+    if word in _PERSON_WORDS:
+        return True
+    for reading in _readings(word):
+        if reading.get("NUMBER") != "singular" or reading.get("SIJAMUOTO") not in (
+            "nimento",
+            "olento",
+        ):
+            continue
+        base = reading.get("BASEFORM", "").lower()
+        if any(base.endswith(noun) for noun in PERSON_NOUNS):
+            return True
+    return False
+
+
+def _person_predicate(text: str, end: int) -> bool:
+    """A copula and a predicate saying the subject is a person: an age or a person noun
+    ("Into on 14-vuotias", "Usko oli koko kevään ainoa poika", "Bo är pensionär")."""
+    m = _COPULA_AFTER.match(text, end)
+    if m is None:
+        return False
+    words = m["predicate"].split()
+    for k, word in enumerate(words):
+        lower = word.lower()
+        if lower in _CLAUSE_WORDS or _is_verb(lower):
+            return False  # a new clause or an infinitive: "Ilo on nähdä lapsi iloisena"
+        if _AGE_WORD.search(lower) or _AGE_NUMBER.match(" ".join(words[k : k + 3])):
+            return True
+        if word.islower() and _is_person_noun(lower):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _finite_verb(word: str) -> bool:
+    """A finite verb in the third person ("jäi", "saapui") or the negation verb ("ei")."""
+    return any(
+        r.get("CLASS") == "kieltosana" or (r.get("CLASS") == "teonsana" and r.get("PERSON") == "3")
+        for r in _readings(word)
+    )
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _is_verb(word: str) -> bool:
+    """Only verb readings, other than a form of "olla" ("ollut"), per Voikko."""
+    readings = _readings(word)
+    return bool(readings) and all(
+        r.get("CLASS") == "teonsana" and r.get("BASEFORM") != "olla" for r in readings
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -763,11 +970,12 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         start, end = words[first].token.start, words[last].token.end
         for k in range(first, last + 1):
             taken[k] = True
+        end_of_word = words[last].written_end
         # "Mikael Agricolan koulu", "Toivolan nuorisotalo", "Mikaelin seurakunta": an
         # institution, not a person. A first name alone before a school or a home keeps its
         # warning ("Eetun koulussa" is Eetu's school).
         alone = first == last and words[first].info.first
-        if not _institution_after(text, end, first_name_alone=alone):
+        if not _institution_after(text, end_of_word, first_name_alone=alone):
             found.append(NameMatch(start, end, confidence, rule))
 
     # 1. Full names: "First Last", "First Middle Last", "Last First", "O. Nurmi".
@@ -812,10 +1020,14 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
             confidence, reason = rule
             add(i, i, confidence, reason)
 
-    # 3. Unknown words joined to a found name by "ja"/"och"/a comma ("Venla ja Fatima").
+    # 3. Unknown words joined to a found name by "ja"/"och"/a comma ("Venla ja Fatima"), and
+    # first names that are also words at the start of a sentence ("Toivo ja Aino Jokinen").
     named = {k for k, flag in enumerate(taken) if flag}
     for i, w in enumerate(words):
-        if taken[i] or w.category != UNKNOWN or w.sentence_start:
+        if taken[i]:
+            continue
+        unknown = w.category == UNKNOWN and not w.sentence_start
+        if not unknown and not (w.category in (AMBIGUOUS, PLACE_NAME) and w.info.first):
             continue
         if any(k in named for k in _listed_with(text, words, i)):
             add(i, i, LOW, "listed with a name")
@@ -857,7 +1069,7 @@ def _single_word_rule(
         return MEDIUM, "first name"
     if w.category == AMBIGUOUS and not w.sentence_start:
         return LOW, "capitalised name word inside a sentence"
-    end = w.token.end
+    end = w.written_end
     before = _person_before(text, w.token.start)
     # At the start of a sentence a verb after an unknown word says little ("Flera säger"), and
     # after an ambiguous one only a past tense does ("Onni kertoi", not "Satu kertoo").
@@ -870,10 +1082,20 @@ def _single_word_rule(
             return None
         return MEDIUM, "surname"
     if w.category == AMBIGUOUS:  # at the start of a sentence (see above)
-        return (LOW, "name word in a name context") if before or after else None
+        if before or after:
+            return LOW, "name word in a name context"
+        if w.info.last and not w.info.noun and _finite_verb(_next_word(text, end)):
+            # "Mäkinen ei saapunut", "Lehtinen jäi pois": a surname that is otherwise only an
+            # adjective ("mäkinen", hilly) is a person when a verb follows it directly.
+            return LOW, "surname before a verb"
+        if w.info.first and _person_predicate(text, end):
+            return LOW, "name word said to be a person"
+        return None
     if w.category == PLACE_NAME:
         if before or (after and not w.info.place_nominative):
             return LOW, "place/name word in a name context"
+        if w.info.first and _person_predicate(text, end):
+            return LOW, "name word said to be a person"
         return None
     if w.category == PLACE:
         if before and w.info.place_nominative:
@@ -882,7 +1104,7 @@ def _single_word_rule(
     if w.category == UNKNOWN:
         if _previous_word(text, w.token.start) in _PLACE_PREPOSITIONS:
             return None
-        if before or after:
+        if before or after or _person_predicate(text, end):
             return LOW, "unknown word in a name context"
         if not w.sentence_start and _FINNISH_SURNAME.search(w.core.lower()):
             return LOW, "surname-like unknown word"

@@ -16,7 +16,9 @@
     service/corporate numbers (0800, 020, 0295, 010, …) and the international forms
     (+358 / 00358, with or without the leading 0, ``+358 (0)40 …``), grouped with spaces or
     hyphens, or with the area code in parentheses ("(09) 310 1234"). Numbers of other countries
-    with their + prefix ("+46 70 123 45 67") are ``medium``.
+    with their + prefix ("+46 70 123 45 67"), Swedish mobile numbers as written in Sweden
+    ("070-123 45 67", 070/072/076/079) and any number in the Swedish grouping of an area code,
+    a hyphen and groups of two or three digits ("011-12 34 56") are ``medium``.
 ``email``
     E-mail addresses (also the "nimi(at)example.fi" and "etunimi.sukunimi at example.fi"
     spellings, as ``medium``).
@@ -29,9 +31,14 @@
 ``other_id``
     Other identifiers: a number after a word that names it as a client's identifier
     ("asiakasnumero 1234567", "asiakasnro VN-2025-0831", "Klientnummer 5512087",
-    "vakuutusnumero …", "Kela-numero …"), Finnish licence plates ("ABC-123"; two letters or
-    one digit only next to a word such as "auto" or "rekisterinumero") and bank account
-    numbers in IBAN form ("FI21 1234 5600 0007 85"; ``high`` when the check digits are right).
+    "vakuutusnumero …", "Kela-numero …"); as ``medium``, a number of five digits or more, with
+    an optional letter prefix ("FP8830217", "LV-5590312", "UO 2025/0048213"), after any other
+    word ending in a number word ("vahinkonumero", "Passnummer", "asian numero", "permit
+    number", "No.", "ID"), except phone, postal, company, product, room, line and page numbers,
+    dates, statute numbers ("1301/2014") and amounts; Finnish licence plates ("ABC-123"; two
+    letters or one digit only next to a word such as "auto" or "rekisterinumero") and bank
+    account numbers in IBAN form ("FI21 1234 5600 0007 85"; ``high`` when the check digits are
+    right).
 ``name``
     People's names, found with Voikko by :mod:`havainto.lib.names` (``high`` for first name +
     surname, ``medium`` for an unambiguous single name, ``low`` for context-based guesses).
@@ -98,7 +105,7 @@ _QUANTITY_AFTER = re.compile(
           | v|vee|vuo[a-zäö]*|år[a-z]*|kk|kuukau[a-zäö]*|kuukaude[a-zäö]*|månad[a-z]*
           | pv|päivä[a-zäö]*|vrk|dag[a-z]*|vk|viiko[a-zäö]*|viikk[a-zäö]*|veck[a-z]*
           | h|t|min|tunti[a-zäö]*|tunni[a-zäö]*|minuut[a-zäö]*|timm[a-z]*|sek
-          | krt|kerta[a-zäö]*|kerra[a-zäö]*|gång[a-z]*
+          | krt|kerta[a-zäö]*|kerra[a-zäö]*|gång[a-z]*|kappale[a-zäö]*|stycken
           | hlö[a-zäö]*|henke[a-zäö]*|henki[a-zäö]*|henkilö[a-zäö]*|perhe[a-zäö]*
           | asiakas[a-zäö]*|asiakkaa[a-zäö]*|lasta|lapsi[a-zäö]*|nuorta|potilas[a-zäö]*
           | personer|person|barn|familjer|klienter|st|kpl|pcs
@@ -270,7 +277,14 @@ _PHONE_PLANS: list[tuple[re.Pattern[str], range, str]] = [
     (re.compile(r"0[235689]"), range(7, 11), HIGH),
     # Landline, two-digit area codes 013–019 with 5–8 more digits.
     (re.compile(r"01[3-9]"), range(8, 12), HIGH),
+    # Swedish mobile numbers written as at home ("070-123 45 67"): 070, 072, 076, 079 and 10
+    # digits (073 is a Finnish corporate prefix above). Another country's number: medium.
+    (re.compile(r"07[0269]"), range(10, 11), MEDIUM),
 ]
+
+# The Swedish way of writing a number: area code, a hyphen, then groups of two or three digits
+# ("011-12 34 56", "0480-123 45"). Whatever the area code, this shape is a phone number.
+_SWEDISH_GROUPING = re.compile(rf"0\d{{1,3}}-\d{{2,3}}(?:[{_SPACE}]\d{{2,3}}){{1,3}}")
 
 
 _MAX_PHONE_GROUPS = 6
@@ -336,6 +350,9 @@ def _phone_at(
         else:
             return None
         confidence = _phone_confidence(national)
+        written = text[groups[first][0] : groups[last][1]]
+        if confidence is None and not prefixed and _SWEDISH_GROUPING.fullmatch(written):
+            confidence = MEDIUM if 8 <= len(digits) <= 10 else None
         if confidence is None:
             continue
         end = groups[last][1]
@@ -580,7 +597,7 @@ def _find_addresses(text: str) -> list[Finding]:
 # pattern with every combination.
 _ID_KEY = re.compile(
     r"""
-    (?i:numero|nro|nr|nummer|numret|number|no|tunnus|tunniste|id)
+    (?P<key>(?i:numero|nro|nr|n:o|nummer|numret|number|no|tunnus|tunniste|id))
     [a-zäöå]{0,6}\.?(?![\w])
     (?P<sep>[ \u00a0]*(?:[:#=]|on|oli|olisi|är|var|is|was)?[ \u00a0]*)
     """,
@@ -600,11 +617,11 @@ _ID_OWNER = re.compile(
     re.VERBOSE,
 )
 # The identifier itself: letters, digits and inner separators, with at least four digits in
-# all ("5512087", "VN-2025-0831", "123 456 789").
+# all ("5512087", "VN-2025-0831", "123 456 789", "UO 2025/0048213").
 _ID_VALUE = re.compile(
     r"""
     (?P<value>
-        (?:[A-ZÅÄÖ]{1,4}[-/]?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
+        (?:[A-ZÅÄÖ]{1,4}(?:[-/]|[ \u00a0](?=\d))?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
         (?:[ \u00a0]\d{3,5}(?![\w]))*
     )
     (?![\w]|[.,]\d)
@@ -657,10 +674,68 @@ def _iban_valid(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
+# Any other word ending in a number word also names an identifier ("vahinkonumero",
+# "Passnummer", "ulosottoasian numero", "permit number"), except for numbers that are no one's
+# own: phones, postcodes, companies' and products' numbers, rooms, lines and pages. These
+# first parts (of the compound, or the word before) say so.
+_NOT_ID_LABEL = re.compile(
+    r"""
+    (?:(?:^|-)(?:y|fo|org|tel|tfn|vat|zip|alv)
+      | puhelin|puh|gsm|kännykkä|känny|telefon|mobil|mobile|phone|fax|faksi|posti|post|postal|
+        yritys|business|company|organisations|moms|palvelu|vaihde|vaihteen|hätä|neuvonta|
+        tuote|produkt|product|artikkeli|artikel|sarja|serie|serial|malli|modell|model|versio|
+        version|sivu|sida|page|huone|huoneen|rum|room|linja|linjan|line|bussi|bussin|buss|bus|
+        juna|tåg|train|lento|flyg|flight|raide|spår
+    )-?$
+    """,
+    re.VERBOSE,
+)
+# Values after such a general label that are no identifiers: a date, a statute or decision
+# number ("1301/2014"), a span of years, a business ID.
+_NOT_ID_VALUE = re.compile(
+    r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?|\d{1,4}/(?:19|20)\d\d|(?:19|20)\d\d-(?:19|20)\d\d|\d{7}-\d"
+)
+
+
+def _general_id_label(text: str, m: re.Match[str]) -> bool:
+    """Whether the number word at ``m`` is a label of someone's identifier on its own."""
+    start = m.start("key")
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "-"):
+        start -= 1
+    prefix = text[start : m.start("key")].lower()
+    key = m["key"].lower()
+    after_key = text[m.end("key") : m.end("key") + 1]
+    if key in ("id", "no"):
+        # Only as a word of their own ("ID", "asiakas-ID"), never inside one ("paid", "Covid",
+        # "idea", "casino"); "no" only as "No." (else a word of English or Finnish).
+        if (prefix and not prefix.endswith("-")) or after_key.isalpha():
+            return False
+        if key == "no" and after_key != ".":
+            return False
+    previous = re.search(r"([\w-]+)[ \u00a0]+$", text[max(0, start - 30) : start])
+    for part in (prefix, previous[1].lower() if previous and not prefix else ""):
+        if part and _NOT_ID_LABEL.search(part):
+            return False
+    return True
+
+
+def _general_id_value(text: str, value: str, end: int) -> bool:
+    """An identifier after a general label: five digits or more, not a date, phone number,
+    postcode or amount."""
+    if sum(c.isdigit() for c in value) < 5 or _NOT_ID_VALUE.fullmatch(value):
+        return False
+    if value[0] in "0+" and re.fullmatch(r"[\d \u00a0+-]+", value):
+        return False  # a phone number, for the phone finder to judge
+    # "00100 Helsinki": a postcode before its town.
+    postcode = re.fullmatch(r"\d{5}", value) and re.match(rf"[{_SPACE}]+[{_UPPER}]", text[end:])
+    return not postcode
+
+
 def _find_other_ids(text: str) -> list[Finding]:
     found: list[Finding] = []
     for m in _ID_KEY.finditer(text):
-        if not _ID_OWNER.search(text, max(0, m.start() - 30), m.start()):
+        owned = _ID_OWNER.search(text, max(0, m.start() - 30), m.start()) is not None
+        if not owned and not _general_id_label(text, m):
             continue
         v = _ID_VALUE.match(text, m.end())
         if v is None:
@@ -668,7 +743,10 @@ def _find_other_ids(text: str) -> list[Finding]:
         value = v["value"].rstrip(" \u00a0")
         if sum(c.isdigit() for c in value) < 4 or _is_quantity_at(text, v.end()):
             continue
-        found.append(Finding("other_id", v.start(), v.start() + len(value), HIGH))
+        if not owned and not _general_id_value(text, value, v.start() + len(value)):
+            continue
+        confidence = HIGH if owned else MEDIUM
+        found.append(Finding("other_id", v.start(), v.start() + len(value), confidence))
     for m in _PLATE.finditer(text):
         letters, digits = m["letters"], m["digits"]
         context = _VEHICLE_CONTEXT.search(text[max(0, m.start() - 50) : m.start()])

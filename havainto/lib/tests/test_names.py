@@ -86,6 +86,34 @@ NAMES = [
     ("Familjen Holmström har fått avslag.", ["Holmström"]),
     ("Vi ringde till Mikaelas mamma.", ["Mikaelas"]),
     ("Kyseessä on Lindqvistin perhe, jonka lapset ovat sijoitettuina.", ["Lindqvistin"]),
+    # A surname Voikko knows only as a village ("Nieminen"), in any case.
+    ("Niemisen kanssa sovittiin uusi aika.", ["Niemisen"]),
+    # A surname that is otherwise an adjective, at the start of a sentence before a verb.
+    ("Lahtinen jäi pois ryhmästä.", ["Lahtinen"]),
+    ("Mäkinen ei vastannut kirjeeseen.", ["Mäkinen"]),
+    # Genitives and possessives before a noun.
+    ("Nybergs lägenhet är fuktig och kall.", ["Nybergs"]),
+    ("Vi besökte Korhonens lägenhet.", ["Korhonens"]),
+    ("Fatima's children were hungry.", ["Fatima"]),
+    ("Korhonen's application was rejected.", ["Korhonen"]),
+    # A first name made a kinship title with a hyphen.
+    ("Soitin Aino-mummolle eilen illalla.", ["Aino"]),
+    ("Matti-sedän kanssa sovittiin kuljetuksesta.", ["Matti"]),
+    ("Anna-moster hämtade barnen från skolan.", ["Anna"]),
+    # An ambiguous first name whose clause says it is a person (an age, a person noun).
+    ("Ilo on 7-vuotias ja käy eskaria.", ["Ilo"]),
+    ("Lumi on perheen nuorin tytär.", ["Lumi"]),
+    ("Valo on kolmevuotias.", ["Valo"]),
+    ("Armas oli asiakkaana jo vuonna 2019.", ["Armas"]),
+    ("Bo är 9 år och går i tredje klass.", ["Bo"]),
+    # An ambiguous first name listed with a full name.
+    ("Onni ja Matti Virtanen hakivat tukea.", ["Onni", "Matti Virtanen"]),
+    ("Tuuli ja Lumi Korhonen leikkivät pihalla.", ["Tuuli", "Lumi Korhonen"]),
+    # A name before a home or a house of its own is a person, not an institution.
+    ("Kävimme Pekka Kiven kotona.", ["Pekka Kiven"]),
+    ("Menin Virtasen kotiin, mutta ovi oli lukossa.", ["Virtasen"]),
+    ("Maija Lehtosen liitto päättyi eroon.", ["Maija Lehtosen"]),
+    ("Tapasin Liisan seurassa hänen siskonsa.", ["Liisan"]),
 ]
 
 
@@ -157,6 +185,30 @@ NOT_NAMES = [
     "Några ville egentligen ha service på svenska.",
     "Flera säger att de inte vågar ansöka.",
     "På Kimitoön och i Dalsbruk saknas mottagning.",
+    # Municipalities in -nen, surname-like adjectives before a noun, common nouns before a verb.
+    "Kaustisella ja Kuhmoisissa ei ole omaa sosiaalitoimistoa.",
+    "Parainen ja Kaarina tekevät yhteistyötä.",
+    "Kivinen polku johtaa rantaan.",
+    "Järvinen maisema rauhoittaa.",
+    "Laine ei saapunut rantaan asti.",
+    # Ambiguous first names whose clause does not make them a person.
+    "Ilo on nähdä lapsi iloisena.",
+    "Onni oli että lapsi pääsi kouluun.",
+    "Usko on lapsen ainoa turva.",
+    "Armas on meille jokainen asiakas.",
+    "Toivo oli ainoa asia, joka kantoi.",
+    "Satu oli 5-vuotiaille suunnattu.",
+    "Ilo ja suru vuorottelevat arjessa.",
+    "Onni ja menestys eivät ole kaikille.",
+    # Organisations named after a person, and compounds with a kinship word.
+    "Perhe ohjattiin Sibeliuksen Musiikkiliiton kurssille.",
+    "Aleksis Kiven Seuran kokous pidettiin eilen.",
+    "Vanhustyön keskusliiton mukaan tilanne on huono.",
+    "Lumi-ukko rakennettiin pihalle.",
+    # Genitives and possessives of places and organisations.
+    "Vasabladets artikel handlade om bostäder.",
+    "Kelas beslut dröjde, och Helsingfors stad svarar inte.",
+    "Kela's office was closed and Finland's system is complex.",
     "Will the county fund the project next year?",
     "Mark the forms as urgent when Kela asks for them.",
     "Hope and trust are rebuilt slowly.",
@@ -190,6 +242,15 @@ def test_word_classes_come_from_voikko_and_the_lists() -> None:
     assert word_info("Omarille").first
     assert word_info("Sten").first and word_info("Sten").common
     assert not word_info("Stockholm").last
+
+
+def test_voikko_s_village_in_nen_is_a_surname_but_a_municipality_is_a_place() -> None:
+    assert word_info("Niemisen").last and not word_info("Niemisen").place
+    assert word_info("Joroisissa").place and not word_info("Joroisissa").last
+
+
+def test_into_is_a_first_name_though_english_uses_it_as_a_preposition() -> None:
+    assert word_info("Into").first and not word_info("Into").function
 
 
 def test_a_first_name_alone_before_an_institution_word_is_still_a_name() -> None:

@@ -209,6 +209,28 @@ def test_it_finds_phone_numbers(number: str) -> None:
     assert text[finding.start : finding.end] == number
 
 
+@pytest.mark.parametrize(
+    "number", ["076-987 65 43", "0729876543", "079 876 54 32", "011-23 45 67", "0122-345 67"]
+)
+def test_it_finds_swedish_numbers_written_as_in_sweden_as_medium(number: str) -> None:
+    text = f"Ring henne på {number} efter klockan tre."
+    finding = only_finding(text)
+    assert (finding.kind, finding.confidence) == ("phone", "medium")
+    assert text[finding.start : finding.end] == number
+
+
+def test_a_finnish_mobile_number_in_the_swedish_grouping_stays_high() -> None:
+    finding = only_finding("Ring 050-765 43 21 i morgon.")
+    assert (finding.kind, finding.confidence) == ("phone", "high")
+
+
+@pytest.mark.parametrize(
+    "text", ["Datum 01-11 2025 gäller.", "Se tabell 2021-14 35 16.", "Nummer 076 54 32 saknas."]
+)
+def test_dates_and_short_groups_are_not_swedish_numbers(text: str) -> None:
+    assert found(text, "phone") == []
+
+
 @pytest.mark.parametrize("number", ["+46 70 123 45 67", "+46701234567", "+44 20 7946 0958"])
 def test_it_finds_foreign_numbers_with_a_plus_as_medium(number: str) -> None:
     finding = only_finding(f"Hänen ruotsalainen numeronsa on {number}.")
@@ -524,6 +546,52 @@ def test_generated_codes_with_one_space_are_found_as_high(rng: random.Random, ga
 )
 def test_it_finds_customer_and_other_numbers_named_as_such(text: str, identifier: str) -> None:
     assert found(text, "other_id") == [identifier]
+
+
+@pytest.mark.parametrize(
+    ("text", "identifier"),
+    [
+        ("Vahinkoasian numero VA 2024/0091177 on vakuutusyhtiöllä.", "VA 2024/0091177"),
+        ("Ulosoton asianumero UO-2024-551203 mainittiin kirjeessä.", "UO-2024-551203"),
+        ("Oleskelulupansa numero on RP7745120, ja se vanhenee.", "RP7745120"),
+        ("Reseptinumero 3344556677 oli kirjattu väärin.", "3344556677"),
+        ("Körkortsnummer 88123456 saknas i ansökan.", "88123456"),
+        ("Her travel document number P4433221 was copied.", "P4433221"),
+        ("The tenancy No. 5512309 ended in May.", "5512309"),
+        ("Henkilön ID 12345678 on listalla.", "12345678"),
+    ],
+)
+def test_it_finds_numbers_after_any_identifier_label_as_medium(text: str, identifier: str) -> None:
+    finding = only_finding(text)
+    assert (finding.kind, finding.confidence) == ("other_id", "medium")
+    assert text[finding.start : finding.end] == identifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Postinumero 33100 Tampere kattaa keskustan.",
+        "Postnummer 00530 Helsingfors gäller.",
+        "Yhdistyksen y-tunnus on 2345678-9.",
+        "Organisationsnummer 556677-8899 gäller stiftelsen.",
+        "ALV-numero FI12345678 on laskussa.",
+        "Tuotenumero 445566 oli loppu.",
+        "Huoneen numero 12345 on väärin.",
+        "Asetuksen numero 1234/2015 mukaan tukea myönnetään.",
+        "Päätös numero 12.3.2025 annettiin.",
+        "Avustuksia oli numeroltaan 12345 kappaletta.",
+        "Hätänumeroon 112 soitettiin heti.",
+        "Bussi numero 55 ei kulje sunnuntaisin.",
+        "No 12345 forms were returned, and the ratio was 12345 to one.",
+        "The invoice was paid 12000 days late; identity 12345 was valid.",
+    ],
+)
+def test_numbers_after_other_number_words_are_not_identifiers(text: str) -> None:
+    assert find_personal_data(text) == []
+
+
+def test_a_phone_number_after_a_general_number_word_is_a_phone() -> None:
+    assert only_finding("Hänen numeronsa on 045 678 9012.").kind == "phone"
 
 
 @pytest.mark.parametrize(
