@@ -150,6 +150,9 @@ OTHER_FIRST_NAMES = _words(
     abdulkadir hassan hussein hussain ibrahim ismail yusuf yousef youssef omar umar jamal
     khalid hamid samir said amir reza mehdi karim rashid tariq bilal mustafa osman farah
     hamza idris yasin zakaria ayub sharmarke warsame
+    olena oksana iryna tetiana tetyana nataliia olha yuliia viktoriia anastasiia kateryna
+    khrystyna svitlana halyna liudmyla mariia andrii oleksandr oleksii serhii dmytro mykola
+    volodymyr vasyl taras bohdan yurii ihor maksym vitalii artem denys
     dmitri dmitry aleksandr aleksei alexei sergei sergey igor ivan vladimir nikolai andrei
     oleg pavel juri yuri olga irina tatjana tatiana svetlana jelena elena natalia natalja
     oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
@@ -408,6 +411,11 @@ _SWEDISH_SURNAME = re.compile(
     """,
     re.VERBOSE,
 )
+# East Slavic surname endings, for capitalised words Voikko does not know ("Kovalenko",
+# "Bondarchuk", "Petrova"): Ukrainian and Russian surnames are common among clients in Finland.
+_SLAVIC_SURNAME = re.compile(
+    r"[a-z]{3,}(?:enko|chuk|iuk|yuk|skyi|skyy|ska|ova|eva|ov|ev)(?:n|lle|lta|a|s)?$"
+)
 # Other words that end like a surname: "-son" only after a consonant other than r ("Person").
 _SWEDISH_SON = re.compile(r"[a-zåäö]{2,}[bcdfghjklmnpqstvwxz]son$")
 _NOT_SURNAMES = _words(
@@ -536,6 +544,8 @@ def word_info(word: str) -> WordInfo:
     if not known and lower not in _NOT_SURNAMES and surname_like:
         last = swedish = known = True
         genitive = lower.endswith("s")
+    elif not known and _SLAVIC_SURNAME.fullmatch(lower):
+        last = known = True
     return WordInfo(
         first=first_singular,
         first_plural=first and not first_singular,
@@ -729,6 +739,31 @@ _AGE_AFTER = re.compile(
     r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotia|år\b|-årig)"
 )
 _ID_AFTER = re.compile(r"[ \u00a0]*[,(][ \u00a0]*(?:\d{6}|\+?\d[\d ]{6,}|p\.|puh|tfn|tel)")
+
+
+# A title or a naming phrase right before a capitalised word makes it a name whatever else the
+# word is ("Herra Salolle" is no town, "nimi on Tähti" no star, "heter Lilja").
+_NAMED_BEFORE = re.compile(
+    r"""(?ix)
+    (?:\b(?:herra|herralle|herran|rouva|rouvalle|rouvan|neiti|herr|fru|fröken|mr|mrs|ms)\.?
+     |(?P<owner>\w+)\s+(?:nimi|nimensä|namn|name)\s+(?:on|oli|är|var|is|was)
+     |\b(?:nimeltään|heter|hette|named))
+    [ \u00a0]+$
+    """
+)
+# Whose name "nimi on" gives: a person's ("Lapsen nimi on Tähti"), not a town's or a group's.
+_NAME_OWNERS = _words(
+    """
+    hänen heidän hans hennes deras his her their lapsen pojan tytön tyttären vauvan nuoren
+    äidin isän asiakkaan oppilaan veljen siskon sisaren miehen naisen vaimon puolison
+    barnets pojkens flickans klientens elevens mammans pappans child's boy's girl's client's
+    """
+)
+
+
+def _named_before(text: str, start: int) -> bool:
+    match = _NAMED_BEFORE.search(text[max(0, start - 40) : start])
+    return bool(match) and (not match["owner"] or match["owner"].lower() in _NAME_OWNERS)
 
 
 def _previous_word(text: str, start: int) -> str:
@@ -956,7 +991,9 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         gap = text[prev.token.end : w.token.start]
         if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
             w.category = NONE  # "S:t Karins", "Pyhän Henrikin aukio": a place, not a person
-    if not any(w.category != NONE and w.category != COMMON for w in words):
+    if not any(w.category != NONE and w.category != COMMON for w in words) and not any(
+        w.category == COMMON and _named_before(text, w.token.start) for w in words
+    ):
         return []
 
     @functools.cache
@@ -1013,6 +1050,9 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     for i in range(len(words)):
         if taken[i]:
             continue
+        if words[i].category == COMMON and _named_before(text, words[i].token.start):
+            add(i, i, LOW, "after a title or a naming phrase")
+            continue
         if words[i].category in (NONE, COMMON):
             continue
         rule = _single_word_rule(text, words, i, language)
@@ -1067,6 +1107,8 @@ def _single_word_rule(
     w = words[i]
     if w.category == STRONG and w.info.first:
         return MEDIUM, "first name"
+    if w.category in (PLACE, PLACE_NAME, UNKNOWN, AMBIGUOUS) and _named_before(text, w.token.start):
+        return LOW, "after a title or a naming phrase"
     if w.category == AMBIGUOUS and not w.sentence_start:
         return LOW, "capitalised name word inside a sentence"
     end = w.written_end

@@ -114,6 +114,16 @@ NAMES = [
     ("Menin Virtasen kotiin, mutta ovi oli lukossa.", ["Virtasen"]),
     ("Maija Lehtosen liitto päättyi eroon.", ["Maija Lehtosen"]),
     ("Tapasin Liisan seurassa hänen siskonsa.", ["Liisan"]),
+    # After a title or a naming phrase any capitalised word is a name: a town, a star, a tree.
+    ("Rouva Porille lähetettiin kutsu.", ["Porille"]),
+    ("Soitin herra Koskelle eilen.", ["Koskelle"]),
+    ("Tytön nimi on Ruusu ja hän on kuusivuotias.", ["Ruusu"]),
+    ("Flickan heter Lilja och bor hos sin mormor.", ["Lilja"]),
+    ("Mr Salo did not come to the meeting.", ["Salo"]),
+    # Ukrainian and Russian names, which Voikko does not know.
+    ("Iryna Bondarchuk muutti Kouvolaan.", ["Iryna Bondarchuk"]),
+    ("Taras kertoi, että koulumatka on pitkä.", ["Taras"]),
+    ("Asiakas Petrova ei saapunut vastaanotolle.", ["Petrova"]),
 ]
 
 
@@ -212,6 +222,9 @@ NOT_NAMES = [
     "Will the county fund the project next year?",
     "Mark the forms as urgent when Kela asks for them.",
     "Hope and trust are rebuilt slowly.",
+    # "nimi on" of a town, a group or a project is no person's name.
+    "Kaupungin nimi on Pori.",
+    "Ryhmän nimi on Tähdet ja se kokoontuu torstaisin.",
 ]
 
 
