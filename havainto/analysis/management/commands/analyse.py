@@ -17,6 +17,8 @@ input line, in order:
 - `--save-model FILE` writes the model in use to FILE (to reuse a trained one with --model).
 - `--explain` adds "suggestions": [{"code", "score", "why": [words]}] for the same themes.
 
+The sentence embedder runs on two threads here (`HAVAINTO_EMBED_THREADS`, if set, wins).
+
 A line that is not a JSON object gives {"id": null, "error": "..."}; missing or non-string
 fields count as empty. Reports are processed in batches, so the sentence embedder runs once per
 batch; output is flushed after each batch.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from argparse import ArgumentParser
 from collections.abc import Iterator, Mapping
@@ -151,6 +154,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A batch run owns the machine: two embedder threads take 1,000 reports in about half
+        # the time of one (docs/benchmarks.md). Web and worker processes keep the default 1.
+        os.environ.setdefault("HAVAINTO_EMBED_THREADS", str(min(2, os.cpu_count() or 1)))
         model = load_model(options["train"], options["model"])
         if options["save_model"] is not None:
             options["save_model"].write_bytes(model.to_bytes())
