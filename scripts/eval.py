@@ -27,12 +27,12 @@
    ratio over Voikko lemmas (recent vs earlier document frequency): where its first planted
    term ranks and what share of the planted reports that one term covers.
 4. Search: scripts/eval_search.py, when it exists.
-6. Held-out set (eval/heldout/ in the project, when it is there; --heldout DIR for another):
-   reports, personal-data texts and search queries written independently of ../shared/eval by
-   someone who saw neither it nor the product's rules (eval/heldout/README.md). Themes: the
-   product trained on all of reports.jsonl through `havainto analyse --train`, and the baseline
-   trained on the same; personal data and search as in 2 and 4. Only for measuring: nothing is
-   tuned on it.
+6. Held-out sets (each directory under eval/heldout/ that holds any of reports.jsonl,
+   pii.jsonl, search_*.jsonl; --heldout DIR for one other): written independently of
+   ../shared/eval by writers who saw neither it nor the product's rules (eval/heldout/README.md
+   says which figures are still held-out). Themes: the product trained on all of reports.jsonl
+   through `havainto analyse --train`, and the baseline trained on the same; personal data and
+   search as in 2 and 4.
 5. Speed: one report (theme suggestions + personal data) in-process, median of 30; and 1,000
    reports (each with a title of its own, so nothing comes from the embedding cache) through
    `havainto analyse --model` and through `havainto analyse --train reports.jsonl` (all the
@@ -316,6 +316,18 @@ def evaluate_heldout_themes(reports_path: Path, heldout: Path) -> None:
     print(f"  (CLI wall time with training: {elapsed:.1f} s)")
 
 
+HELDOUT_FILES = ("reports.jsonl", "pii.jsonl", "search_queries.jsonl")
+
+
+def heldout_sets(path: Path) -> list[Path]:
+    """`path` itself when it holds held-out files, else its subdirectories that do."""
+    if any((path / name).is_file() for name in HELDOUT_FILES):
+        return [path]
+    if not path.is_dir():
+        return []
+    return sorted(d for d in path.iterdir() if any((d / name).is_file() for name in HELDOUT_FILES))
+
+
 def evaluate_heldout(reports_path: Path, directory: Path, *, search: bool) -> None:
     print(f"=== Held-out set: {directory} ===")
     if (directory / "reports.jsonl").is_file():
@@ -579,7 +591,8 @@ def main() -> int:
         "--heldout",
         type=Path,
         default=HELDOUT,
-        help="A held-out set (reports.jsonl, pii.jsonl, search_*.jsonl); default eval/heldout.",
+        help="A held-out set (reports.jsonl, pii.jsonl, search_*.jsonl) or a directory of "
+        "them; default eval/heldout.",
     )
     parser.add_argument(
         "--heldout-only", action="store_true", help="Only the held-out set's figures."
@@ -591,8 +604,10 @@ def main() -> int:
     if not reports_path.is_file():
         print(f"No development data at {args.eval_dir}", file=sys.stderr)
         return 1
+    heldout = heldout_sets(args.heldout)
     if args.heldout_only:
-        evaluate_heldout(reports_path, args.heldout, search=not args.skip_search)
+        for directory in heldout:
+            evaluate_heldout(reports_path, directory, search=not args.skip_search)
         return 0
     reports = read_jsonl(reports_path)
     with tempfile.TemporaryDirectory(prefix="havainto-eval-") as directory:
@@ -610,8 +625,8 @@ def main() -> int:
             print("Search (scripts/eval_search.py):")
             subprocess.run([sys.executable, str(search)], check=False, cwd=PROJECT)  # noqa: S603
             print()
-        if args.heldout.is_dir():
-            evaluate_heldout(reports_path, args.heldout, search=not args.skip_search)
+        for directory in heldout:
+            evaluate_heldout(reports_path, directory, search=not args.skip_search)
         if not args.skip_speed:
             evaluate_speed(result["model_file"], result["test"], reports_path)
     return 0
