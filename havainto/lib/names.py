@@ -413,9 +413,7 @@ _SWEDISH_SURNAME = re.compile(
 )
 # East Slavic surname endings, for capitalised words Voikko does not know ("Kovalenko",
 # "Bondarchuk", "Petrova"): Ukrainian and Russian surnames are common among clients in Finland.
-_SLAVIC_SURNAME = re.compile(
-    r"[a-z]{3,}(?:enko|chuk|iuk|yuk|skyi|skyy|ska|ova|eva|ov|ev)(?:n|lle|lta|a|s)?$"
-)
+_SLAVIC_SURNAME = re.compile(r"[a-z]{3,}(?:enko|chuk|iuk|yuk|skyi|skyy|ova)(?:n|lle|lta|a|s)?$")
 # Other words that end like a surname: "-son" only after a consonant other than r ("Person").
 _SWEDISH_SON = re.compile(r"[a-zåäö]{2,}[bcdfghjklmnpqstvwxz]son$")
 _NOT_SURNAMES = _words(
