@@ -152,7 +152,8 @@ OTHER_FIRST_NAMES = _words(
     hamza idris yasin zakaria ayub sharmarke warsame
     olena oksana iryna tetiana tetyana nataliia olha yuliia viktoriia anastasiia kateryna
     khrystyna svitlana halyna liudmyla mariia andrii oleksandr oleksii serhii dmytro mykola
-    volodymyr vasyl taras bohdan yurii ihor maksym vitalii artem denys
+    volodymyr vasyl taras bohdan yurii ihor maksym vitalii artem denys artjom artyom maksim
+    nikita kirill mihail mikhail jevgeni evgeny jevgenia timur ruslan
     dmitri dmitry aleksandr aleksei alexei sergei sergey igor ivan vladimir nikolai andrei
     oleg pavel juri yuri olga irina tatjana tatiana svetlana jelena elena natalia natalja
     oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
@@ -411,6 +412,9 @@ _SWEDISH_SURNAME = re.compile(
     """,
     re.VERBOSE,
 )
+# Endings no Swedish or English word has: such a surname needs no context at the start of a
+# sentence ("Sundqvist har inte betalat"), unlike "Lång" or "Berg".
+_SWEDISH_DISTINCTIVE = re.compile(r"(?:qvist|kvist|quist|ström|[bcdfghjklmnpqstvwxz]sson)s?$")
 # East Slavic surname endings, for capitalised words Voikko does not know ("Kovalenko",
 # "Bondarchuk", "Petrova"): Ukrainian and Russian surnames are common among clients in Finland.
 _SLAVIC_SURNAME = re.compile(r"[a-z]{3,}(?:enko|chuk|iuk|yuk|skyi|skyy|ova)(?:n|lle|lta|a|s)?$")
@@ -667,6 +671,33 @@ def _category(info: WordInfo) -> str:
     return COMMON  # ordinary words, and plural first names ("Martat")
 
 
+def _word_made_name(text: str, w: _Word) -> bool:
+    """A capitalised ordinary word that the text makes a name: "nimi on Tähti", "herra Salo",
+    "Tähti (6 v) on sijoitettu"."""
+    if w.category != COMMON:
+        return False
+    if _named_before(text, w.token.start):
+        return True
+    age = _ONE_AGE_AFTER.match(text, w.written_end) if w.info.noun else None
+    # "Talo, 12 v vanha" is the age of a thing.
+    return age is not None and not _THING_AGE.match(text, age.end())
+
+
+def _lower_case_candidate(w: _Word) -> bool:
+    return w.category == NONE and len(w.core) > 2 and w.core.isalpha() and w.core.islower()
+
+
+def _lower_case_name(w: _Word) -> _Word:
+    """A word written in lower case in hasty Finnish notes ("soita leenalle", "jenna
+    virtanen"): a name when Voikko knows it only as a first name or surname (no ordinary
+    reading, no place). Ambiguous words ("toivo", "koski") stay words. Not in Swedish or
+    English text, where many ordinary words are Finnish names to Voikko ("ville", "job")."""
+    info = word_info(w.core.capitalize())
+    if _category(info) != STRONG or info.swedish:
+        return w
+    return dataclasses.replace(w, info=info, category=STRONG)
+
+
 def _shape_ok(core: str) -> bool:
     """Capitalised, not an acronym, no digits, no capitals inside (except after a hyphen)."""
     if len(core) < 2 or not core[0].isupper() or not core[1:2].islower():
@@ -736,6 +767,11 @@ def _word(text: str, token: Token) -> _Word:
 _AGE_AFTER = re.compile(
     r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotia|år\b|-årig)"
 )
+# One person's age right after a word (not "5-vuotiaat", children of that age).
+_ONE_AGE_AFTER = re.compile(
+    r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotias\b|år\b|-årig\b)"
+)
+_THING_AGE = re.compile(r"[ \u00a0]*(?:vanh|gammal|old)", re.IGNORECASE)
 _ID_AFTER = re.compile(r"[ \u00a0]*[,(][ \u00a0]*(?:\d{6}|\+?\d[\d ]{6,}|p\.|puh|tfn|tel)")
 
 
@@ -985,18 +1021,19 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     surname at the start of a sentence needs a context ("Lång kö …" is an adjective).
     """
     words = [_word(text, t) for t in tokenize(text) if t.kind == "word"]
-    for prev, w in zip(words, words[1:], strict=False):
-        gap = text[prev.token.end : w.token.start]
-        if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
-            w.category = NONE  # "S:t Karins", "Pyhän Henrikin aukio": a place, not a person
-    if not any(w.category != NONE and w.category != COMMON for w in words) and not any(
-        w.category == COMMON and _named_before(text, w.token.start) for w in words
-    ):
-        return []
 
     @functools.cache
     def language() -> str:
         return lang or detect_language(text)
+
+    if any(_lower_case_candidate(w) for w in words) and language() == "fi":
+        words = [_lower_case_name(w) if _lower_case_candidate(w) else w for w in words]
+    for prev, w in zip(words, words[1:], strict=False):
+        gap = text[prev.token.end : w.token.start]
+        if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
+            w.category = NONE  # "S:t Karins", "Pyhän Henrikin aukio": a place, not a person
+    if not any(w.category not in (NONE, COMMON) or _word_made_name(text, w) for w in words):
+        return []
 
     taken = [False] * len(words)
     found: list[NameMatch] = []
@@ -1048,8 +1085,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     for i in range(len(words)):
         if taken[i]:
             continue
-        if words[i].category == COMMON and _named_before(text, words[i].token.start):
-            add(i, i, LOW, "after a title or a naming phrase")
+        if _word_made_name(text, words[i]):
+            add(i, i, LOW, "a word named or given an age")
             continue
         if words[i].category in (NONE, COMMON):
             continue
@@ -1118,7 +1155,8 @@ def _single_word_rule(
         verbs = frozenset() if w.category == UNKNOWN else _PAST_VERBS
     after = _context_after(text, w, end, verbs=verbs)
     if w.category == STRONG:
-        if w.sentence_start and not (before or after) and language() != "fi":
+        distinctive = _SWEDISH_DISTINCTIVE.search(w.core.lower())
+        if w.sentence_start and not (before or after or distinctive) and language() != "fi":
             return None
         return MEDIUM, "surname"
     if w.category == AMBIGUOUS:  # at the start of a sentence (see above)

@@ -120,6 +120,11 @@ NAMES = [
     ("Tytön nimi on Ruusu ja hän on kuusivuotias.", ["Ruusu"]),
     ("Flickan heter Lilja och bor hos sin mormor.", ["Lilja"]),
     ("Mr Salo did not come to the meeting.", ["Salo"]),
+    # An ordinary word given an age is a name; a thing's age is not.
+    ("Lahja, 8 v, muutti sijaisperheeseen.", ["Lahja"]),
+    ("Huomasimme, että Ruusu (4 v) ei puhu vielä.", ["Ruusu"]),
+    # Swedish surnames with endings no word has need no context at the start of a sentence.
+    ("Holmström har inte svarat på breven.", ["Holmström"]),
     # Ukrainian and Russian names, which Voikko does not know.
     ("Iryna Bondarchuk muutti Kouvolaan.", ["Iryna Bondarchuk"]),
     ("Taras kertoi, että koulumatka on pitkä.", ["Taras"]),
@@ -225,6 +230,8 @@ NOT_NAMES = [
     # "nimi on" of a town, a group or a project is no person's name.
     "Kaupungin nimi on Pori.",
     "Ryhmän nimi on Tähdet ja se kokoontuu torstaisin.",
+    "Talo, 40 v vanha, on huonossa kunnossa.",
+    "Hämeentiellä 5-vuotiaat leikkivät puistossa.",
 ]
 
 
@@ -287,9 +294,18 @@ def test_any_text_gives_sorted_spans_inside_it(text: str) -> None:
     assert all(0 <= m.start < m.end <= len(text) for m in matches)
 
 
-def test_empty_and_lower_case_texts_have_no_names() -> None:
+def test_empty_texts_have_no_names() -> None:
     assert find_names("") == []
-    assert find_names("soitin virtaselle eilen") == []
+    assert find_names("   ") == []
+
+
+def test_lower_case_names_in_finnish_notes_are_names_but_ordinary_words_are_not() -> None:
+    # Hasty notes: words Voikko knows only as a first name or surname are names in lower case.
+    assert found("soitin virtaselle eilen") == ["virtaselle"]
+    assert found("kotikäynti: mikko lehtonen ei avannut ovea") == ["mikko lehtonen"]
+    # Words that are also ordinary words or places stay words; Swedish text is left alone.
+    assert found("toivo on vähissä ja koski on jäässä, salossa sataa") == []
+    assert found("pojken ville inte gå till skolan i augusti") == []
 
 
 # ---------------------------------------------------------------------------------------------
