@@ -602,6 +602,9 @@ def main() -> int:
     args = parser.parse_args()
     cv_seeds = [int(seed) for seed in args.cv_seeds.split(",") if seed.strip()]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havainto.settings")
+    # In-process figures with the embedder threads of the batch command (`havainto analyse`
+    # uses two); web and worker processes use one (docs/deployment.md).
+    os.environ.setdefault("HAVAINTO_EMBED_THREADS", "2")
     reports_path = args.eval_dir / "reports.jsonl"
     if not reports_path.is_file():
         print(f"No development data at {args.eval_dir}", file=sys.stderr)
