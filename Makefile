@@ -15,7 +15,9 @@ PORT ?= 8000
 run: install
 	$(BIN)/havainto migrate --noinput
 	$(BIN)/havainto demo --if-empty
-	$(BIN)/havainto embed  # sentence embeddings of reports that have none (about a minute the first time)
+	@# Sentence embeddings of reports that have none (a minute or two the first time), on two
+	@# threads: nothing else runs yet.
+	HAVAINTO_EMBED_THREADS=$${HAVAINTO_EMBED_THREADS:-2} $(BIN)/havainto embed
 	@# The task worker (search index, embeddings, suggestions, mail) runs beside the server and
 	@# stops with it.
 	$(BIN)/havainto db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
