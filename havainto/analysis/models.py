@@ -430,8 +430,16 @@ _POSTGRES_COPIES_CREATE = [
     # UPDATE of every row would otherwise add every row's terms to it once more (minutes for
     # a million reports, and an index twice the size).
     "DROP INDEX analysis_reportindex_search_gin",
+    # The UPDATE writes a new version of every row in the order of its join: a merge join
+    # along both primary keys keeps the rows in the order of the report ids, as they arrive
+    # (a hash join in batches would scatter them), so that a range of ids stays a range of
+    # pages for the rounds of the search. The old versions are left to VACUUM.
+    "SET LOCAL enable_hashjoin = off",
+    "SET LOCAL enable_nestloop = off",
     f"UPDATE analysis_reportindex i SET {_SET_FROM_R} "  # noqa: S608 - constant names
     "FROM reports_report r WHERE r.id = i.report_id",
+    "RESET enable_hashjoin",
+    "RESET enable_nestloop",
     _GIN_INDEX,
     "ALTER TABLE analysis_reportindex "
     + ", ".join(

@@ -2,8 +2,10 @@
 REPORT_COPIES in havainto.analysis.models). Nothing changes on SQLite, and no Django state
 changes: the columns are the database's, like search_vector.
 
-On a large index this fills a column per row and builds the GIN index again (for 1,000,000
-reports a few minutes; see docs/benchmarks.md)."""
+On a large index this writes every row once more and builds the GIN index again: for
+1,000,000 reports about two and a half minutes, and the table takes twice its space until
+VACUUM can reuse it (`VACUUM FULL analysis_reportindex` gives it back at once; see
+docs/benchmarks.md)."""
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
