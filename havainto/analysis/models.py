@@ -13,10 +13,18 @@ cascade from a deleted report) keeps it in step without vendor code in the servi
 
 Both are created by migration 0001 through `create_fulltext_structures`, the one place that
 knows the vendor SQL for the index; havainto.analysis.search holds the matching queries.
+
+On PostgreSQL the row also carries copies of the report's filter columns (REPORT_COPIES:
+status, municipality, service line, type, unit, date), kept by triggers (migration 0005,
+`create_report_copies`), so that a search with filters can narrow the full-text matches with
+indexes of this table instead of looking up every match's report.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +119,9 @@ class ReportEmbedding(models.Model):
 # 'simple', splits terms such as "te-palvelu", "1,5" or "o'clock" into pieces, and the search
 # must look up exactly the terms the analyser produced. The cast does no normalising at all,
 # which is what the 'simple' configuration is chosen for elsewhere.
+_GIN_INDEX = (
+    "CREATE INDEX analysis_reportindex_search_gin ON analysis_reportindex USING gin (search_vector)"
+)
 _POSTGRES_CREATE = [
     r"""
     CREATE OR REPLACE FUNCTION analysis_terms_tsvector(title_terms text, body_terms text)
@@ -132,8 +143,7 @@ _POSTGRES_CREATE = [
     ALTER TABLE analysis_reportindex ADD COLUMN search_vector tsvector
       GENERATED ALWAYS AS (analysis_terms_tsvector(title_terms, terms)) STORED
     """,
-    "CREATE INDEX analysis_reportindex_search_gin ON analysis_reportindex "
-    "USING gin (search_vector)",
+    _GIN_INDEX,
 ]
 _POSTGRES_DROP = [
     "DROP INDEX IF EXISTS analysis_reportindex_search_gin",
@@ -362,3 +372,158 @@ def set_search_statistics(schema_editor: BaseDatabaseSchemaEditor, target: int) 
         params=None,
     )
     schema_editor.execute("ANALYZE analysis_reportindex", params=None)
+
+
+# --- Copies of the report's filter columns (PostgreSQL) ------------------------------------
+#
+# A search with a filter (a status, a municipality, a period) wants the newest matches that
+# also pass the filter. With the filter only on reports_report every full-text match in the
+# searched id range is read from this table and its report looked up, most of them to be
+# dropped (a status keeps a sixth: 12,000 reads for 2,000 results). With copies of the
+# filter columns on the index row and an index for each, PostgreSQL ANDs the GIN bitmap with
+# the filter's bitmap and reads only the matches that pass; when every filter of the searched
+# queryset is a copy, no report is looked up at all (havainto.analysis.search._copied_filters).
+#
+# The copies are derived data kept by the database, like search_vector, so no service has to
+# remember them:
+# - BEFORE INSERT OR UPDATE of an index row: the columns are read from the report, under a
+#   FOR SHARE lock, so that the row cannot take a value that a concurrent, uncommitted change
+#   of the report is replacing (the change waits, or the read waits for the change);
+# - AFTER UPDATE of those columns of a report: its index row is updated. If the row was
+#   locked by `reindex`, which deleted it to write a new one, the change waits for the
+#   reindex and then updates the new row (second UPDATE: a new snapshot sees it).
+# Lock order: the report row before its index row, everywhere (index_report locks the report
+# first), so the two triggers cannot deadlock. `reindex` sets `havainto.reindexing`, and its
+# inserts read the reports without the lock: it holds the old index rows until it commits,
+# and a report change waiting for one of them would otherwise wait for the reindex while the
+# reindex waits for the change.
+REPORT_COPIES = {
+    "status": "varchar(30)",
+    "municipality_id": "bigint",
+    "service_line_id": "bigint",
+    "observation_type_id": "bigint",
+    "unit_id": "bigint",
+    "submitted_on": "date",
+}
+_NULLABLE = {"unit_id"}  # as on reports_report
+# The rounds of the search read id ranges: an equality filter is an index on (filter,
+# report_id), which bounds both (status is shared by every organisation: it leads with the
+# organisation); the period is a range itself, so its index leads with the id.
+_COPY_INDEXES = {
+    "analysis_index_status": "organisation_id, status, report_id",
+    "analysis_index_municipality": "municipality_id, report_id",
+    "analysis_index_service_line": "service_line_id, report_id",
+    "analysis_index_type": "observation_type_id, report_id",
+    "analysis_index_unit": "unit_id, report_id",
+    "analysis_index_submitted": "report_id, submitted_on",
+}
+_COLUMNS = ", ".join(REPORT_COPIES)
+_INTO_NEW = ", ".join(f"NEW.{column}" for column in REPORT_COPIES)
+_FROM_R = ", ".join(f"r.{column}" for column in REPORT_COPIES)
+_SET_FROM_NEW = ", ".join(f"{column} = NEW.{column}" for column in REPORT_COPIES)
+_SET_FROM_R = ", ".join(f"{column} = r.{column}" for column in REPORT_COPIES)
+_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in REPORT_COPIES)
+_POSTGRES_COPIES_CREATE = [
+    "ALTER TABLE analysis_reportindex "
+    + ", ".join(f"ADD COLUMN {column} {kind}" for column, kind in REPORT_COPIES.items()),
+    # The GIN index is dropped while the copies are filled in and built again afterwards: an
+    # UPDATE of every row would otherwise add every row's terms to it once more (minutes for
+    # a million reports, and an index twice the size).
+    "DROP INDEX analysis_reportindex_search_gin",
+    # The UPDATE writes a new version of every row in the order of its join: a merge join
+    # along both primary keys keeps the rows in the order of the report ids, as they arrive
+    # (a hash join in batches would scatter them), so that a range of ids stays a range of
+    # pages for the rounds of the search. The old versions are left to VACUUM.
+    "SET LOCAL enable_hashjoin = off",
+    "SET LOCAL enable_nestloop = off",
+    f"UPDATE analysis_reportindex i SET {_SET_FROM_R} "  # noqa: S608 - constant names
+    "FROM reports_report r WHERE r.id = i.report_id",
+    "RESET enable_hashjoin",
+    "RESET enable_nestloop",
+    _GIN_INDEX,
+    "ALTER TABLE analysis_reportindex "
+    + ", ".join(
+        f"ALTER COLUMN {column} SET NOT NULL" for column in REPORT_COPIES if column not in _NULLABLE
+    ),
+    *(
+        f"CREATE INDEX {name} ON analysis_reportindex ({columns})"
+        for name, columns in _COPY_INDEXES.items()
+    ),
+    f"""
+    CREATE OR REPLACE FUNCTION analysis_reportindex_copy_report() RETURNS trigger
+    LANGUAGE plpgsql AS $body$
+    BEGIN
+      IF current_setting('havainto.reindexing', true) = 'on' THEN
+        SELECT {_FROM_R} INTO {_INTO_NEW} FROM reports_report r WHERE r.id = NEW.report_id;
+      ELSE
+        SELECT {_FROM_R} INTO {_INTO_NEW} FROM reports_report r WHERE r.id = NEW.report_id
+          FOR SHARE;
+      END IF;
+      RETURN NEW;
+    END
+    $body$
+    """,  # noqa: S608 - constant names
+    "CREATE TRIGGER analysis_reportindex_copy BEFORE INSERT OR UPDATE ON analysis_reportindex "
+    "FOR EACH ROW EXECUTE FUNCTION analysis_reportindex_copy_report()",
+    f"""
+    CREATE OR REPLACE FUNCTION analysis_report_copy_to_index() RETURNS trigger
+    LANGUAGE plpgsql AS $body$
+    BEGIN
+      UPDATE analysis_reportindex SET {_SET_FROM_NEW} WHERE report_id = NEW.id;
+      IF NOT FOUND THEN
+        -- Waited for a reindex that had deleted the row: the row it wrote is visible now.
+        UPDATE analysis_reportindex SET {_SET_FROM_NEW} WHERE report_id = NEW.id;
+      END IF;
+      RETURN NULL;
+    END
+    $body$
+    """,  # noqa: S608 - constant names
+    f"CREATE TRIGGER analysis_report_copy AFTER UPDATE OF {_COLUMNS} ON reports_report "
+    f"FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION analysis_report_copy_to_index()",
+    "ANALYZE analysis_reportindex",
+]
+_POSTGRES_COPIES_DROP = [
+    "DROP TRIGGER IF EXISTS analysis_report_copy ON reports_report",
+    "DROP FUNCTION IF EXISTS analysis_report_copy_to_index()",
+    "DROP TRIGGER IF EXISTS analysis_reportindex_copy ON analysis_reportindex",
+    "DROP FUNCTION IF EXISTS analysis_reportindex_copy_report()",
+    *(f"DROP INDEX IF EXISTS {name}" for name in _COPY_INDEXES),
+    "ALTER TABLE analysis_reportindex "
+    + ", ".join(f"DROP COLUMN IF EXISTS {column}" for column in REPORT_COPIES),
+]
+
+
+def has_report_copies(vendor: str) -> bool:
+    """Whether the index rows carry REPORT_COPIES on this database (PostgreSQL)."""
+    return vendor == "postgresql"
+
+
+def create_report_copies(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Add the copies of the report's filter columns, fill them in and keep them (PostgreSQL;
+    nothing on SQLite, whose FTS5 search filters through the reports)."""
+    if not has_report_copies(schema_editor.connection.vendor):
+        return
+    for statement in _POSTGRES_COPIES_CREATE:
+        schema_editor.execute(statement, params=None)
+
+
+def drop_report_copies(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if not has_report_copies(schema_editor.connection.vendor):
+        return
+    for statement in _POSTGRES_COPIES_DROP:
+        schema_editor.execute(statement, params=None)
+
+
+@contextmanager
+def reindexing(using: str) -> Iterator[None]:
+    """Inside `reindex`'s transaction: index rows are written without locking their reports
+    (see the notes above REPORT_COPIES); put back at the end (a SET LOCAL would outlive a
+    savepoint). Nothing to do on SQLite."""
+    if not has_report_copies(connections[using].vendor):
+        yield
+        return
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT set_config('havainto.reindexing', 'on', true)")
+    yield
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT set_config('havainto.reindexing', '', true)")

@@ -27,14 +27,17 @@ FTS5 bm25 with the title weighted 2.5. Ties go to the newer report.
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.lookups import Lookup
+from django.db.models.sql.where import AND
 
-from havainto.analysis.models import FTS_TABLE
+from havainto.analysis.models import FTS_TABLE, REPORT_COPIES, has_report_copies
 from havainto.lib.language import LANGUAGES, Analyser
 from havainto.reports.models import Report
 
@@ -193,17 +196,77 @@ def _scope(queryset: QuerySet[Report]) -> tuple[str, tuple[object, ...]] | None:
         return None
 
 
-def _whole_organisation(queryset: QuerySet[Report]) -> object | None:
-    """The organisation's id when the queryset is exactly all reports of one organisation (a
-    coordinator's search without filters), else None. Then ReportIndex.organisation_id, the
-    index row's copy, stands for the queryset and no report needs to be looked up. Compared
-    as compiled SQL, so any other filter, join or condition means None."""
-    scope = _scope(queryset)
-    if scope is None or len(scope[1]) != 1:
+@dataclass(frozen=True)
+class Copied:
+    """The queryset's filters that the index rows can check themselves (alias `i`): on the
+    row's report id and organisation, and on PostgreSQL the copies of the report's filter
+    columns (REPORT_COPIES). `complete`: these conditions are the whole queryset, so no
+    report needs to be looked up; otherwise the reports are checked too, and the conditions
+    only narrow the matches first."""
+
+    conditions: tuple[str, ...] = ()
+    params: tuple[object, ...] = ()
+    complete: bool = False
+
+
+# Lookups on a report column that the index row holds, as SQL on the row.
+_OPERATORS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_VALUE_TYPES = (str, int, date)
+
+
+def _index_columns(vendor: str) -> dict[str, str]:
+    """Report field (attname) -> the index row's column that holds the same value."""
+    columns = {"id": "report_id", "organisation_id": "organisation_id"}
+    if has_report_copies(vendor):
+        columns.update((name, name) for name in REPORT_COPIES)
+    return columns
+
+
+def _copied_lookup(
+    node: object, base_table: str | None, columns: dict[str, str]
+) -> tuple[str, object, str] | None:
+    """(condition on `i`, its parameter, the lookup to rebuild it as a filter) for a plain
+    comparison of a column of the queried reports with a value; None for anything else."""
+    if not isinstance(node, Lookup) or not isinstance(node.lhs, Col):
         return None
-    organisation_id = scope[1][0]
-    whole = _scope(Report.objects.filter(organisation_id=organisation_id).using(queryset.db))
-    return organisation_id if whole == scope else None
+    field = node.lhs.target
+    if node.lhs.alias != base_table or field.model._meta.concrete_model is not Report:
+        return None
+    column = columns.get(field.attname)
+    value = node.rhs
+    if column is None or value is None or hasattr(value, "resolve_expression"):
+        return None
+    lookup = f"{field.attname}__{node.lookup_name}"
+    if node.lookup_name in _OPERATORS and isinstance(value, _VALUE_TYPES):
+        return f"i.{column} {_OPERATORS[node.lookup_name]} %s", value, lookup
+    if node.lookup_name == "in" and isinstance(value, list | tuple | set | frozenset):
+        values = list(value)
+        if values and all(isinstance(v, _VALUE_TYPES) for v in values):
+            return f"i.{column} = ANY(%s)", values, lookup
+    return None
+
+
+def _copied_filters(queryset: QuerySet[Report]) -> Copied:
+    """The queryset's filters the index rows can check (see Copied). Only the top-level AND
+    of the queryset's WHERE is read, each of its conditions being necessary; it is complete
+    when a queryset rebuilt from the recognised conditions alone compiles to the same SQL (so
+    any other condition, join, exclusion or OR leaves the reports to be checked)."""
+    query = queryset.query
+    where = query.where
+    if query.combinator or where.negated or where.connector != AND:
+        return Copied()
+    columns = _index_columns(connections[queryset.db].vendor)
+    found = [_copied_lookup(child, query.base_table, columns) for child in where.children]
+    recognised = [item for item in found if item is not None]
+    rebuilt = Report.objects.using(queryset.db)
+    for _condition, value, lookup in recognised:
+        rebuilt = rebuilt.filter(**{lookup: value})
+    complete = None not in found and _scope(rebuilt) == _scope(queryset)
+    return Copied(
+        conditions=tuple(condition for condition, _value, _lookup in recognised),
+        params=tuple(value for _condition, value, _lookup in recognised),
+        complete=complete,
+    )
 
 
 # The SQL below is put together from constant fragments and the queryset's own compiled SQL;
@@ -249,16 +312,27 @@ def _matching_sql(
 # range is sized from the column statistics, the next ones from how many matches the ranges so
 # far held. A common word is done in one or two rounds that read about N rows. The last round
 # has no lower bound: a rare word goes there at once and reads its few matches, and so does a
-# scope whose reports seldom match (most of its matches are wanted then). The scope (the
-# caller's queryset) gets the same id range, so its own filters are read for the range only;
-# a whole organisation is the index row's own organisation column. Every round is exact, so
-# the rounds find the same reports as one query would.
+# scope whose reports seldom match (most of its matches are wanted then). Every round is
+# exact, so the rounds find the same reports as one query would.
+#
+# The scope (the caller's queryset) is checked on the index rows as far as they hold its
+# filters (`_copied_filters`): the organisation, and on PostgreSQL copies of the report's
+# status, municipality, service line, type, unit and date (REPORT_COPIES in
+# havainto.analysis.models), each with an index that PostgreSQL ANDs with the GIN and range
+# bitmaps, so that only the matches that pass are read from the table. When those are the
+# whole queryset (a coordinator's search with the search screen's filters) no report is looked
+# up; otherwise the scope gets the same id range and its other filters are read for the range
+# only, for the matches that passed the copies.
 #
 # The bounded rounds run with plain index scans and sequential scans switched off for their
 # transaction (`_pg_bitmap_plans`): otherwise PostgreSQL, trusting a low estimate, reads the
 # range along the primary key and tests every row's vector (32,000 rows for a word in 2 % of
 # the reports), which costs little in its model and much in fact. Bitmap scans remain: the
-# GIN and range bitmaps, and the scope's lookups by id.
+# GIN and range bitmaps, and the scope's lookups by id. They also get BITMAP_WORK_MEM: with
+# the default 4 MB the bitmap of a word in 8 % of a million reports no longer holds a bit per
+# row, turns into whole pages, and every row of those pages that passes the filter bitmaps is
+# read and tested again (several times the rows).
+BITMAP_WORK_MEM = "32MB"
 
 # The first round is sized from the column statistics (`_pg_share`): to hold N matches (N =
 # the matches wanted) if every report that holds the query's rarest word matched. Without
@@ -279,23 +353,24 @@ WALK_SHARE = 0.1
 @contextmanager
 def _pg_bitmap_plans(using: str) -> Iterator[None]:
     """A transaction (or savepoint) whose queries are planned without plain index scans and
-    sequential scans; the settings are put back as they were at its end (inside an outer
-    transaction SET LOCAL would outlive a released savepoint)."""
+    sequential scans, with BITMAP_WORK_MEM; the settings are put back as they were at its end
+    (inside an outer transaction SET LOCAL would outlive a released savepoint)."""
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
-                "set_config('enable_indexscan', 'off', true), "
-                "set_config('enable_seqscan', 'off', true)"
+                "current_setting('work_mem'), set_config('enable_indexscan', 'off', true), "
+                "set_config('enable_seqscan', 'off', true), set_config('work_mem', %s, true)",
+                [BITMAP_WORK_MEM],
             )
-            index_scan, seq_scan = cursor.fetchone()[:2]
+            saved = cursor.fetchone()[:3]
         yield
         # Not reached after an error: rolling the savepoint back undoes the settings.
         with connections[using].cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('enable_indexscan', %s, true), "
-                "set_config('enable_seqscan', %s, true)",
-                [index_scan, seq_scan],
+                "set_config('enable_seqscan', %s, true), set_config('work_mem', %s, true)",
+                list(saved),
             )
 
 
@@ -337,30 +412,31 @@ def _pg_round(
     upper: int,
     lower: int | None,
     limit: int | None,
-    organisation_id: object | None,
+    copied: Copied,
     walk: bool = False,
 ) -> list[tuple[int, str]]:
     """(report id, language) of the queryset's matches with lower <= id < upper (lower None:
-    no bound), newest first, at most `limit`; `organisation_id`: see _whole_organisation.
-    `walk`: the primary key's own order, so that PostgreSQL may walk it and stop early."""
+    no bound), newest first, at most `limit`; `copied`: the queryset's filters that the index
+    rows check themselves (_copied_filters). `walk`: the primary key's own order, so that
+    PostgreSQL may walk it and stop early."""
     where, params = _postgres_condition(groups, "i")[:2]
     params.append(upper)
-    bounds = "i.report_id < %s"
+    conditions = ["i.report_id < %s"]
     if lower is not None:
-        bounds += " AND i.report_id >= %s"
+        conditions.append("i.report_id >= %s")
         params.append(lower)
-    if organisation_id is not None:
-        # The index row's own copy of the organisation: no lookup of the report.
-        scope_sql = "i.organisation_id = %s"
-        params.append(organisation_id)
-    else:
+    # The copies first narrow the matches through the index rows' own indexes (ANDed with
+    # the GIN bitmap); when they are the whole queryset no report is looked up.
+    conditions.extend(copied.conditions)
+    params.extend(copied.params)
+    if not copied.complete:
         part = queryset.filter(pk__lt=upper)
         if lower is not None:
             part = part.filter(pk__gte=lower)
         scope = _scope(part)
         if scope is None:
             return []
-        scope_sql = f"i.report_id IN ({scope[0]})"
+        conditions.append(f"i.report_id IN ({scope[0]})")
         params.extend(scope[1])
     # Otherwise `+ 0`: the order is not the primary key's, so PostgreSQL does not walk it
     # backwards testing every report's vector in the hope of stopping early (it would read
@@ -369,7 +445,7 @@ def _pg_round(
     order = "i.report_id" if walk else "i.report_id + 0"
     sql = (
         "SELECT i.report_id, i.language FROM analysis_reportindex i "  # noqa: S608
-        f"WHERE ({where}) AND {bounds} AND {scope_sql} ORDER BY {order} DESC"
+        f"WHERE ({where}) AND {' AND '.join(conditions)} ORDER BY {order} DESC"
     )
     if limit is not None:
         sql += " LIMIT %s"
@@ -401,7 +477,7 @@ def _pg_newest(
     # walks the primary key backwards, stopping after N matches, which costs less than
     # reading the word's long GIN entry; so the first round is planned freely.
     walk = share is not None and share >= WALK_SHARE
-    organisation_id = _whole_organisation(queryset)
+    copied = _copied_filters(queryset)
     for _round in range(MAX_ROUNDS - 1):
         if span is None or upper - span <= 1:
             break
@@ -413,7 +489,7 @@ def _pg_newest(
                 upper=upper,
                 lower=lower,
                 limit=wanted - len(rows),
-                organisation_id=organisation_id,
+                copied=copied,
                 walk=walk,
             )
         if len(rows) >= wanted:
@@ -434,7 +510,7 @@ def _pg_newest(
         upper=upper,
         lower=None,
         limit=wanted - len(rows),
-        organisation_id=organisation_id,
+        copied=copied,
     )
     return rows
 
@@ -704,7 +780,7 @@ def _pg_filter_matching(
     if top is None or _scope(queryset) is None:
         return queryset.none()
     lower = top + 1 - FILTER_PROBE
-    organisation_id = _whole_organisation(queryset)
+    copied = _copied_filters(queryset)
     with _pg_bitmap_plans(queryset.db):
         newest = []
         if lower > 1:
@@ -714,7 +790,7 @@ def _pg_filter_matching(
                 upper=top + 1,
                 lower=lower,
                 limit=FILTER_PAGE + 1,
-                organisation_id=organisation_id,
+                copied=copied,
             )
         many = len(newest) > FILTER_PAGE
         if not many:
@@ -724,7 +800,7 @@ def _pg_filter_matching(
                 upper=top + 1,
                 lower=None,
                 limit=FILTER_LIST + 1,
-                organisation_id=organisation_id,
+                copied=copied,
             )
     if many:
         # A page's worth among the newest ids: pages are read along the queryset's own

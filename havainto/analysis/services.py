@@ -40,6 +40,7 @@ from havainto.analysis.models import (
     SuggestionDecision,
     ThemeModelSnapshot,
     ThemeTrainingState,
+    reindexing,
 )
 from havainto.analysis.records import report_records, signal_input
 from havainto.analysis.search import Found, find
@@ -125,9 +126,14 @@ def _index_row(values: dict[str, object], now: object) -> ReportIndex:
 def index_report(report_id: int) -> ReportIndex | None:
     """(Re)build the search index entry of one report; None when the report is gone.
 
-    Derived data only (no audit row): it changes nothing a person decided.
+    Derived data only (no audit row): it changes nothing a person decided. The report row is
+    locked first (FOR NO KEY UPDATE, until the end of this short transaction): a change of
+    the report's status updates the index row's copy of it (PostgreSQL, REPORT_COPIES), and
+    both must take the two rows in the same order.
     """
-    values = Report.objects.filter(pk=report_id).values(*_VALUES).first()
+    values = (
+        Report.objects.select_for_update(no_key=True).filter(pk=report_id).values(*_VALUES).first()
+    )
     if values is None:
         ReportIndex.objects.filter(report_id=report_id).delete()
         return None
@@ -153,18 +159,21 @@ def _batches(reports: QuerySet[Report], size: int) -> Iterator[list[dict[str, ob
 def reindex(*, actor: Actor, organisation: Organisation | None = None) -> int:
     """Rebuild the search index of every report (of one organisation); returns the count.
 
-    One transaction: searches see the old index until the new one is complete.
+    One transaction: searches see the old index until the new one is complete. Until it
+    commits, changes of the reports' status (and the other REPORT_COPIES) wait for it, as the
+    index task and redactions do: they update index rows that it has replaced.
     """
     reports = Report.objects.all() if organisation is None else Report.objects.of(organisation)
     old = ReportIndex.objects.all()
     if organisation is not None:
         old = old.filter(organisation=organisation)
-    old.delete()
-    now = timezone.now()
     total = 0
-    for batch in _batches(reports, BATCH_SIZE):
-        ReportIndex.objects.bulk_create([_index_row(values, now) for values in batch])
-        total += len(batch)
+    with reindexing(old.db):
+        old.delete()
+        now = timezone.now()
+        for batch in _batches(reports, BATCH_SIZE):
+            ReportIndex.objects.bulk_create([_index_row(values, now) for values in batch])
+            total += len(batch)
     record("analysis.reindexed", actor=actor, organisation=organisation)
     return total
 

@@ -245,9 +245,14 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-submitted_on", "-id"]
         indexes = [
-            models.Index(fields=["organisation", "status", "-submitted_on"]),
-            # The inbox's keyset pages: (submitted_on, id) within an organisation, a unit
-            # (handlers) or an assignee ("assigned to me"). See coding/forms/inbox.py.
+            # The inbox's keyset pages: (submitted_on, id) within an organisation, a status
+            # (the inbox's status filter, read in the page's own order: without the id it
+            # walked the organisation's index instead, testing the status of every report), a
+            # unit (handlers) or an assignee ("assigned to me"). See coding/forms/inbox.py.
+            models.Index(
+                fields=["organisation", "status", "-submitted_on", "-id"],
+                name="report_inbox_status",
+            ),
             models.Index(fields=["organisation", "-submitted_on", "-id"], name="report_inbox_org"),
             models.Index(fields=["unit", "-submitted_on", "-id"], name="report_inbox_unit"),
             models.Index(fields=["assignee", "-submitted_on", "-id"], name="report_inbox_assignee"),

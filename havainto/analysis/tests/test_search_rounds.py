@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -125,12 +125,29 @@ def tiny_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _scopes(org: Organisation) -> dict[str, QuerySet[Report]]:
+    """Querysets the index rows check alone on PostgreSQL (copied filters), in part (a join
+    or an OR besides them), or not at all."""
     reports = Report.objects.of(org)
+    municipality = org.municipalities.get(code="853")
     return {
         "organisation": reports,
         "received": reports.filter(status=Status.RECEIVED),
-        "municipality": reports.filter(municipality__code="853"),
+        "municipality by code": reports.filter(municipality__code="853"),
+        "municipality": reports.filter(municipality=municipality),
         "period": reports.filter(submitted_on__lt=datetime.date(2025, 6, 1)),
+        "received in a period": reports.filter(
+            status=Status.RECEIVED,
+            submitted_on__gte=datetime.date(2025, 2, 1),
+            submitted_on__lte=datetime.date(2025, 8, 31),
+        ),
+        "statuses": reports.filter(status__in=[Status.RECEIVED, Status.CODED]),
+        "received or in the municipality": reports.filter(
+            Q(status=Status.RECEIVED) | Q(municipality=municipality)
+        ),
+        "not received, by code": reports.exclude(status=Status.RECEIVED).filter(
+            municipality__code="853"
+        ),
+        "newer": reports.filter(pk__gt=Report.objects.order_by("pk")[40].pk),
         "none": reports.filter(pk__in=[]),
         "everything": Report.objects.all(),
     }
@@ -245,17 +262,69 @@ def test_filter_matching_walks_the_order_when_many_of_the_newest_match(
 # --- The pieces --------------------------------------------------------------------------------
 
 
-def test_a_whole_organisation_is_recognised_and_nothing_else(
+def test_the_index_rows_check_the_filters_they_hold(
     org: Organisation, other_org: Organisation
 ) -> None:
+    """Which of a queryset's filters the index rows check themselves, and whether those are
+    the whole queryset (then no report is looked up)."""
+    copies = connection.vendor == "postgresql"
     reports = Report.objects.of(org)
-    assert search._whole_organisation(reports) == org.pk
-    assert search._whole_organisation(reports.select_related("municipality")) == org.pk
-    assert search._whole_organisation(Report.objects.of(other_org)) == other_org.pk
-    assert search._whole_organisation(reports.filter(status=Status.RECEIVED)) is None
-    assert search._whole_organisation(Report.objects.filter(pk=org.pk)) is None
-    assert search._whole_organisation(Report.objects.all()) is None
-    assert search._whole_organisation(reports.none()) is None
+    municipality = org.municipalities.get(code="853")
+    day = datetime.date(2025, 3, 1)
+
+    def copied(queryset: QuerySet[Report]) -> tuple[tuple[str, ...], bool]:
+        found = search._copied_filters(queryset)
+        return tuple(sorted(found.conditions)), found.complete
+
+    assert copied(reports) == (("i.organisation_id = %s",), True)
+    assert copied(reports.select_related("municipality").defer("description")) == (
+        ("i.organisation_id = %s",),
+        True,
+    )
+    assert search._copied_filters(Report.objects.of(other_org)).params == (other_org.pk,)
+    assert copied(Report.objects.all()) == ((), True)
+    assert copied(reports.filter(pk__gt=5)) == (
+        ("i.organisation_id = %s", "i.report_id > %s"),
+        True,
+    )
+    # The search screen's and the inbox's filters: copies on PostgreSQL, reports on SQLite.
+    filtered = reports.filter(status=Status.RECEIVED, municipality=municipality)
+    filtered = filtered.filter(submitted_on__gte=day, unit_id__in=[1, 2])
+    if copies:
+        assert copied(filtered) == (
+            (
+                "i.municipality_id = %s",
+                "i.organisation_id = %s",
+                "i.status = %s",
+                "i.submitted_on >= %s",
+                "i.unit_id = ANY(%s)",
+            ),
+            True,
+        )
+        found = search._copied_filters(filtered)
+        assert dict(zip(found.conditions, found.params, strict=True)) == {
+            "i.organisation_id = %s": org.pk,
+            "i.status = %s": Status.RECEIVED,
+            "i.municipality_id = %s": municipality.pk,
+            "i.submitted_on >= %s": day,
+            "i.unit_id = ANY(%s)": [1, 2],
+        }
+    else:
+        assert copied(filtered) == (("i.organisation_id = %s",), False)
+    # A join, an exclusion or an OR: the reports are checked too; the plain filters beside
+    # them still narrow the matches first.
+    status = ("i.status = %s",) if copies else ()
+    joined = reports.filter(status=Status.RECEIVED, municipality__code="853")
+    assert copied(joined) == (("i.organisation_id = %s", *status), False)
+    assert copied(reports.exclude(status=Status.RECEIVED)) == (("i.organisation_id = %s",), False)
+    either = reports.filter(Q(status=Status.RECEIVED) | Q(municipality=municipality))
+    assert copied(either) == (("i.organisation_id = %s",), False)
+    assert copied(reports.filter(title="x")) == (("i.organisation_id = %s",), False)
+    assert copied(reports.filter(pk__in=Report.objects.filter(title="x"))) == (
+        ("i.organisation_id = %s",),
+        False,
+    )
+    assert copied(reports.none())[1] is False
 
 
 @postgres_only

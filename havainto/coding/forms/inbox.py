@@ -10,7 +10,7 @@ How the inbox stays fast with a million reports
 - The composite indexes (organisation, submitted_on, id), (unit, submitted_on, id) and
   (assignee, submitted_on, id) on reports_report (reports migration 0002) match the three
   ways into the inbox: a coordinator's organisation, a handler's units, "assigned to me".
-  (organisation, status, submitted_on) serves the status filter.
+  (organisation, status, submitted_on, id) serves the status filter (reports migration 0003).
 - No COUNT(*) over the filtered set: one extra row tells whether there is a next page ("more"
   links). The only count is "new since the last visit", `id > watermark`, which reads the
   newest end of the primary key and stops at NEW_CAP.
