@@ -19,6 +19,8 @@ camel-case brands such as "OmaKanta" and compound prefixes such as "Satu-" never
    form ("Virtanens", "Sannas") is the name; an English possessive ("Ahmed's") is cut off.
    A place that Voikko knows only as such but that ends in -nen like a surname ("Nieminen") is
    a surname, unless it is one of the municipalities in :data:`NEN_MUNICIPALITIES`.
+   :data:`FINNISH_SURNAME_WORDS` are common surnames that Voikko knows only as ordinary words or
+   places ("Kivi", "Koski", "Mäkelä"): they become ambiguous (or place/name) words.
 3. Organisation, service and system names that Voikko reads as names ("Wilma", "Hilma",
    "Elisa", "Varma"; :data:`NOT_PEOPLE`), function words and person words ("Familjen",
    "Asiakas") are never names.
@@ -41,6 +43,13 @@ How words become findings:
   lapsen turva"), one listed with a found name ("Toivo ja Aino Jokinen"), and a surname whose
   other reading is only an adjective followed by a verb ("Mäkinen ei saapunut"; not "Mäki oli
   liukas").
+* In Finnish text, words Voikko does not know next to each other or to a name are one
+  foreign name ("Somchai Boonmee", "Nguyen Thi Lan", "Anjum Rashidin"), unless both are
+  English words ("Housing First").
+* A name word in the allative or ablative before a finite verb, in Finnish, is a person
+  ("Kivelle voi soittaa", "Mäkelältä tuli viesti", "Oksanalle luvattiin tulkki"), and so is a
+  place/name word in those cases inside a sentence ("Saimme Mäkelältä tiedon"), unless listed
+  with other places ("lapsia Koskelta ja Marttilasta").
 * A first name joined by a hyphen to a kinship word is a name ("Eino-vaari",
   "Liisa-mummolle", "Anna-moster"), like "Onni-niminen".
 * In Swedish and English text a surname at the start of a sentence is a name in the genitive
@@ -60,7 +69,8 @@ How words become findings:
   "Aleksis Kiven Seura") are never names. A first name alone before a school or a home keeps
   its warning ("Eetun koulussa"), and any name before a home or a house of its own ("Ville
   Rannan kodin", "Virtasen kotiin", "Anderssons hem"): only a compound ("lastenkoti",
-  "nuorisotalo") is an institution.
+  "nuorisotalo") is an institution. A name before an open compound's head ("Lapin Helmi
+  -hanke", "Microsoft Teams -palaverit") names a thing.
 
 Offsets are Python ``str`` offsets (``end`` exclusive) and cover the whole word with its case
 ending ("Virtaselle", "Hannu Laaksoselta"). Only capitalised words are analysed; Voikko analyses
@@ -85,6 +95,10 @@ try:
     import libvoikko
 except ImportError:  # pragma: no cover - depends on the machine
     libvoikko = None
+try:
+    import simplemma
+except ImportError:  # pragma: no cover - depends on the machine
+    simplemma = None
 
 HIGH = "high"
 MEDIUM = "medium"
@@ -159,7 +173,8 @@ OTHER_FIRST_NAMES = _words(
     oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
     kristjan jaanus toomas tiit margus mart kadri kersti liis triin
     mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan
-    linh minh anh thuy huong tuan quang
+    linh minh anh thuy huong tuan quang thi ngoc duc thanh hoang huy hanh phuong trang
+    lan hoa mai nguyet dung hung van
     """
 )
 
@@ -197,6 +212,7 @@ AMBIGUOUS_FIRST_NAMES = _words(
     ebbe siv vera signe rune
     will bill art rose may june april grace hope joy faith victor pat sue don ray rob jack
     frank dean gene chase hunter page wade mason ward bishop sandy drew said marina mart
+    van lan mai hung dung
     """
 )
 
@@ -206,6 +222,20 @@ FINNISH_WORD_NAMES = _words(
     """
     into usko armas ilo sisu aava lumi kaisla valo pilvi vilja usva halla kuura tuisku nuppu
     sointu
+    """
+)
+
+#: Common Finnish surnames that Voikko knows only as ordinary words or places, or not at all
+#: ("Kivi", "Koski", "Mäkelä", "Peltola", "Ilola"). Found in any inflection by the base form of
+#: a Voikko reading ("Kivelle", "Mäkelältä") or by a case ending; they keep their other
+#: readings, so they are names only where a name-word would be (see the module docstring).
+FINNISH_SURNAME_WORDS = _words(
+    """
+    haka hakkola hirvi honka ilola ilves järvi karhu kataja kettu kivi kokko korpi koski
+    kukkola kuusi lahti lampi lepola leppä luoto marttila mikkola
+    myllymäki mäenpää mäkelä mäkiranta palo palomäki pelto peltola pihlaja rinne
+    ruotsalainen salmela salmi salo savela sillanpää susi syrjälä taipale tammi tuomi valkama
+    ylikoski ylitalo kivimäki toivola kantola kuusela mäntylä uotila
     """
 )
 
@@ -397,7 +427,8 @@ _NAMED_THING = _words(
     """
     katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
     puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
-    päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen
+    päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen torttu tortut
+    torttuja torttua patsas patsaan patsaalla
     league foundation society association institute
     """
 )
@@ -464,6 +495,7 @@ class WordInfo:
     excluded: bool = False  # an organisation or system name
     function: bool = False  # a function word or a person word ("De", "Familjen")
     swedish: bool = False  # found through the Swedish list or surname patterns
+    outer_case: bool = False  # an allative or ablative reading ("Kivelle", "Mäkelältä")
 
     @property
     def name(self) -> bool:
@@ -471,6 +503,10 @@ class WordInfo:
 
 
 _PROPER_PLACE_CLASSES = frozenset({"paikannimi", "nimi"})
+# The allative and the ablative: the cases of whom one calls, writes or hears from ("Soitin
+# Kivelle", "Mäkelältä tuli viesti"). Towns mostly take the inner cases ("Lahteen", "Salosta").
+_OUTER_CASES = frozenset({"ulkotulento", "ulkoeronto"})
+_OUTER_ENDINGS = ("lle", "lta", "ltä")
 
 
 def _readings(word: str) -> list[dict[str, str]]:
@@ -523,15 +559,27 @@ def word_info(word: str) -> WordInfo:
             if reading.get("BASEFORM", "").lower() in FINNISH_WORD_NAMES:
                 first = first_singular = True
     known = bool(readings)
+    outer = any(r.get("SIJAMUOTO") in _OUTER_CASES for r in readings)
+    if lower in FINNISH_SURNAME_WORDS or bases & FINNISH_SURNAME_WORDS:
+        last = True  # "Kivelle", "Mäkelältä": keeps its ordinary or place reading
+    elif not known and _listed_stem(lower, FINNISH_SURNAME_WORDS):
+        last = known = True  # "Ilolalle", "Hakkolan": Voikko knows neither
+        outer = lower.endswith(_OUTER_ENDINGS)
     swedish = False
     if lower in _LISTED_FIRST_NAMES:
         first = first_singular = swedish = True
         known = True
-    elif not known and (stem := _listed_stem(lower)):
+    elif not known and (stem := _listed_stem(lower, _LISTED_FIRST_NAMES)):
         # Inflected: Swedish genitive "Mikaelas", Finnish "Fatimalle", "Omarin".
         first = first_singular = swedish = True
         genitive = lower.endswith(("s", "n"))
         known = True
+        lower = stem
+    elif not (first or last) and (stem := _listed_stem(lower, _LISTED_FIRST_NAMES, 4)):
+        # "Oksanalle" is also "oksa" (a branch) in the essive and allative to Voikko: a first
+        # name that is also a word form, like "Onni".
+        first = first_singular = common = True
+        outer = lower.endswith(_OUTER_ENDINGS)
         lower = stem
     if lower in AMBIGUOUS_FIRST_NAMES:
         common = True
@@ -559,6 +607,7 @@ def word_info(word: str) -> WordInfo:
         known=known,
         genitive=genitive,
         swedish=swedish,
+        outer_case=outer,
     )
 
 
@@ -582,11 +631,11 @@ def _is_surname_shaped_place(base: str) -> bool:
     return lower.endswith("nen") and lower not in NEN_MUNICIPALITIES
 
 
-def _listed_stem(lower: str) -> str | None:
-    """The listed first name that ``lower`` is an inflected form of, if any."""
+def _listed_stem(lower: str, listed: frozenset[str], shortest: int = 3) -> str | None:
+    """The listed name that ``lower`` is an inflected form of, if any."""
     for ending in _NAME_ENDINGS:
         stem = lower[: -len(ending)]
-        if lower.endswith(ending) and len(stem) >= 3 and stem in _LISTED_FIRST_NAMES:
+        if lower.endswith(ending) and len(stem) >= shortest and stem in listed:
             return stem
     return None
 
@@ -829,6 +878,12 @@ def _person_before(text: str, start: int) -> bool:
     return word in _PERSON_BEFORE or (not word.endswith(".") and bool(_TITLE_BEFORE.search(word)))
 
 
+# An open compound: a name, a space and a hyphenated lower-case head ("Lapin Helmi -hanke",
+# "Microsoft Teams -palaverit"). A kinship word or "-niminen" after it keeps the person.
+_COMPOUND_AFTER = re.compile(
+    r"[ \u00a0]+[-\u2010\u2011\u2013](?!(?:niminen|nimi|vaari|mummo|täti|setä|eno)\w*)[a-zåäö]"
+)
+
 # Other names listed before a shared institution word: "Mikaelin ja Martin seurakunnat".
 _LISTED_NAMES = re.compile(r"(?:[ \u00a0]*(?:,|ja|och|sekä|tai|eller)[ \u00a0]+[A-ZÅÄÖ][\w:]*)*")
 
@@ -945,10 +1000,13 @@ def _person_predicate(text: str, end: int) -> bool:
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _finite_verb(word: str) -> bool:
-    """A finite verb in the third person ("jäi", "saapui") or the negation verb ("ei")."""
+def _finite_verb(word: str, *, passive: bool = False) -> bool:
+    """A finite verb in the third person ("jäi", "saapui") or the negation verb ("ei"); with
+    ``passive``, also the passive ("soitettiin": Voikko's person 4)."""
+    persons = ("3", "4") if passive else ("3",)
     return any(
-        r.get("CLASS") == "kieltosana" or (r.get("CLASS") == "teonsana" and r.get("PERSON") == "3")
+        r.get("CLASS") == "kieltosana"
+        or (r.get("CLASS") == "teonsana" and r.get("PERSON") in persons)
         for r in _readings(word)
     )
 
@@ -985,7 +1043,19 @@ def _starts_full_name(w: _Word) -> bool:
     return w.category == UNKNOWN
 
 
-def _continues_name(first: _Word, nxt: _Word) -> bool:
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _english_word(word: str) -> bool:
+    """An English word (simplemma's English dictionary), for English phrases in Finnish text."""
+    return simplemma is not None and simplemma.is_known(word.lower(), lang="en")
+
+
+def _ends_full_name(nxt: _Word) -> bool:
+    """Can ``nxt`` be the third or fourth part of a name: a first name or surname, or a word
+    Voikko does not know ("Nguyen Thi Lan", "Ali Hassan Abdi", "Anna Maria Lindqvist")?"""
+    return nxt.category == UNKNOWN or (nxt.category in _FIRSTISH and nxt.info.name)
+
+
+def _continues_name(first: _Word, nxt: _Word, language: Callable[[], str]) -> bool:
     """Can ``nxt`` follow ``first`` in a full name?"""
     if nxt.category == COMMON and first.category == STRONG and first.info.first:
         # A capitalised ordinary word after an unambiguous first name is a surname that is
@@ -994,9 +1064,20 @@ def _continues_name(first: _Word, nxt: _Word) -> bool:
     if nxt.category not in _FOLLOWER:
         return False
     if first.category == UNKNOWN:
-        # A foreign first name before a known surname; two unknown words ("Tyks Vakka-Suomen")
-        # are not a name.
-        return nxt.category in (STRONG, AMBIGUOUS) and nxt.info.last
+        # A foreign first name before a known surname or another name ("Anjum Rashidin"); in
+        # Finnish text also two unknown words ("Somchai Boonmee"): capitals inside a Finnish
+        # sentence are proper names, and other names (projects, brands) are caught after.
+        if nxt.category in (STRONG, AMBIGUOUS) and nxt.info.last:
+            return True
+        # Elsewhere an unknown word is as often a Swedish or English verb ("Kontakta Birgitta").
+        if language() != "fi":
+            return False
+        if nxt.category in _FIRSTISH and nxt.info.name:
+            return True
+        if nxt.category != UNKNOWN:
+            return False
+        # "Housing First", "Hope Street": English words in a Finnish text are not a name.
+        return not (_english_word(first.core) and _english_word(nxt.core))
     if not first.info.first:
         # A surname: before a foreign name ("Mohamed Abdi") or a first name ("Virtanen Matti").
         return nxt.category == UNKNOWN or (nxt.category == STRONG and nxt.info.first)
@@ -1047,6 +1128,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         # institution, not a person. A first name alone before a school or a home keeps its
         # warning ("Eetun koulussa" is Eetu's school).
         alone = first == last and words[first].info.first
+        if _COMPOUND_AFTER.match(text, end_of_word):
+            return  # "Lapin Helmi -hanke", "Housing First -malli": the head is a thing
         if not _institution_after(text, end_of_word, first_name_alone=alone):
             found.append(NameMatch(start, end, confidence, rule))
 
@@ -1069,12 +1152,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
             and j - i + 1 < _MAX_PARTS
             and _adjacent(text, words[j], words[j + 1])
             and (
-                (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1]))
-                or (
-                    j > i
-                    and words[j + 1].category in (STRONG, AMBIGUOUS)
-                    and words[j + 1].info.last
-                )
+                (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1], language))
+                or (j > i and _ends_full_name(words[j + 1]))
             )
         ):
             j += 1
@@ -1168,10 +1247,19 @@ def _single_word_rule(
             return LOW, "surname before a verb"
         if w.info.first and _person_predicate(text, end):
             return LOW, "name word said to be a person"
+        if _called_by_name(text, w, language):
+            return LOW, "name word in the case of whom one calls"
         return None
     if w.category == PLACE_NAME:
         if before or (after and not w.info.place_nominative):
             return LOW, "place/name word in a name context"
+        # "Saimme Mäkelältä tiedon", but not "42 lasta Koskelta ja Marttilasta" (towns).
+        listed_places = any(
+            words[k].category in (PLACE, PLACE_NAME) for k in _listed_with(text, words, i)
+        )
+        outer = not w.sentence_start and w.info.outer_case and not listed_places
+        if (outer and language() == "fi") or _called_by_name(text, w, language):
+            return LOW, "name word in the case of whom one calls"
         if w.info.first and _person_predicate(text, end):
             return LOW, "name word said to be a person"
         return None
@@ -1184,7 +1272,20 @@ def _single_word_rule(
             return None
         if before or after or _person_predicate(text, end):
             return LOW, "unknown word in a name context"
-        if not w.sentence_start and _FINNISH_SURNAME.search(w.core.lower()):
+        # Not in Swedish text, whose definite plurals end the same way ("Barnen").
+        surname_like = _FINNISH_SURNAME.search(w.core.lower())
+        if not w.sentence_start and surname_like and language() == "fi":
             return LOW, "surname-like unknown word"
         return None
     return None
+
+
+def _called_by_name(text: str, w: _Word, language: Callable[[], str]) -> bool:
+    """A name word in the allative or ablative before a finite verb, in Finnish: "Kivelle voi
+    soittaa", "Mäkelältä tuli viesti", "Oksanalle luvattiin tulkki". A place or a thing in these
+    cases rarely begins such a sentence ("Järvelle tuli jäätä" is the price)."""
+    return (
+        w.info.outer_case
+        and _finite_verb(_next_word(text, w.written_end), passive=True)
+        and language() == "fi"
+    )

@@ -7,10 +7,12 @@
     ones). A valid code is ``high``; a code-shaped string with a plausible date but a wrong
     check character, an impossible date or an individual number outside 002–899 is ``medium``.
     Sloppy spellings are found too: a space around the marker or before the check character
-    ("131052 -308T", "131052-308 T"), an en dash or minus sign as the marker, a lower-case
-    check character; these are ``high`` when the check character is right, and with a wrong
-    one only after a word such as "hetu" or "henkilötunnus". A code without its check character
-    ("hetu 131052-308") is ``medium`` after such a word.
+    ("131052 -308T", "131052-308 T"), a space or nothing instead of the marker ("131052 308T",
+    "131052308T"; ten digits only after a hetu word, as a phone number has ten), the date in
+    pairs ("13 10 52-308T"), another dash as the marker, a lower-case check character; these
+    are ``high`` when the check character is right, and with a wrong one only after a word such
+    as "hetu" or "henkilötunnus" (also "hetu on …"). A code without its check character ("hetu
+    131052-308") is ``medium`` after such a word.
 ``phone``
     Finnish phone numbers: mobile (04x, 050), landline area codes (02 … 09, 013 … 019),
     service/corporate numbers (0800, 020, 0295, 010, …) and the international forms
@@ -36,7 +38,9 @@
     word ending in a number word ("vahinkonumero", "Passnummer", "asian numero", "permit
     number", "No.", "ID"), except phone, postal, company, product, room, line and page numbers,
     dates, statute numbers ("1301/2014") and amounts; Finnish licence plates ("ABC-123"; two
-    letters or one digit only next to a word such as "auto" or "rekisterinumero") and bank
+    letters or one digit only next to a word such as "auto" or "rekisterinumero"), a code of
+    one to three capitals and six to ten digits anywhere, the shape of passport and permit card
+    numbers ("KX5530912", ``medium``; not after a product or company word), and bank
     account numbers in IBAN form ("FI21 1234 5600 0007 85"; ``high`` when the check digits are
     right).
 ``name``
@@ -172,13 +176,13 @@ def _hetu_confidence(code: str) -> str | None:
 # Sloppy spellings: a space (at most two in all) around the marker or before the check
 # character, dashes other than the hyphen-minus, lower-case letters. Also the code without
 # its check character. Found by this wider pattern and judged in _loose_hetu.
-_DASHES = "\u2010\u2011\u2012\u2013\u2212"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _HETU_LOOSE = re.compile(
     rf"""
     (?<![\w+\-{_DASHES}])
-    (?P<ddmmyy>\d{{6}})
+    (?P<ddmmyy>\d{{6}}|\d\d[ \u00a0]\d\d[ \u00a0]\d\d)
     (?P<s1>[ \u00a0]?)
-    (?P<marker>[-+A-FU-Ya-fu-y{_DASHES}])
+    (?P<marker>[-+A-FU-Ya-fu-y{_DASHES}])?
     (?P<s2>[ \u00a0]?)
     (?P<nnn>\d{{3}})
     (?:(?P<s3>[ \u00a0]?)(?P<check>[0-9A-Ya-y]))?
@@ -190,7 +194,8 @@ _HETU_LOOSE = re.compile(
 # Words that say an identity code follows ("hetu", "henkilötunnus", "personbeteckning").
 _HETU_CONTEXT = re.compile(
     r"(?i:hetu|henkilötunnu|henkilötunnus|sotu|syntymätunnu|tunnu|tunnus|personbeteckning|"
-    r"personnummer|social security|identity code)[\w:]*[\s:=(]*$"
+    r"personnummer|social security|identity code)[\w:]*[\s:=(]*"
+    r"(?:(?:on|oli|är|var|is|was)[\s:]+)?$"
 )
 
 
@@ -199,13 +204,24 @@ def _hetu_context_before(text: str, start: int) -> bool:
 
 
 def _loose_hetu(text: str, m: re.Match[str]) -> Finding | None:
-    """A hetu written with extra spaces, another dash, lower case or no check character."""
+    """A hetu written with extra spaces, another dash or none, lower case or no check
+    character: "131052 308T", "13 10 52-308T", "131052—308T", "hetu on 131052-308t"."""
+    ddmmyy = re.sub(r"\D", "", m["ddmmyy"])
+    spaced_date = len(ddmmyy) != len(m["ddmmyy"])
     marker = m["marker"]
-    marker = "-" if marker in _DASHES else marker.upper()
     spaces = len(m["s1"]) + len(m["s2"]) + len(m["s3"] or "")
+    if marker is None:
+        # Without a century marker only a check character and a space or a hetu word tell a
+        # code from any ten digits (a phone number "0401234567"); the check needs no century.
+        if spaced_date or m["check"] is None or spaces > 1 or m["s3"]:
+            return None
+        if not (spaces or m["check"].isalpha()) and not _hetu_context_before(text, m.start()):
+            return None
+        marker = "-"
+    marker = "-" if marker in _DASHES else marker.upper()
     if spaces > 2 or (m["s3"] and (m["s1"] or m["s2"])):
         return None
-    if birth_date(m["ddmmyy"], marker) is None and not _date_like(m["ddmmyy"]):
+    if birth_date(ddmmyy, marker) is None and not _date_like(ddmmyy):
         return None
     if m["check"] is None:
         # "hetu 131052-308": the check character is missing; only after a hetu word.
@@ -214,7 +230,7 @@ def _loose_hetu(text: str, m: re.Match[str]) -> Finding | None:
         return Finding("hetu", m.start(), m.end(), MEDIUM)
     if _is_quantity_at(text, m.end()):
         return None  # "120500 - 1500 €" is a sum
-    code = m["ddmmyy"] + marker + m["nnn"] + m["check"].upper()
+    code = ddmmyy + marker + m["nnn"] + m["check"].upper()
     if is_valid_hetu(code):
         return Finding("hetu", m.start(), m.end(), HIGH)
     if _hetu_context_before(text, m.start()) and _hetu_confidence(code) is not None:
@@ -726,8 +742,21 @@ def _general_id_value(text: str, value: str, end: int) -> bool:
     return not postcode
 
 
+# A code of one to three capitals and six to ten digits with no label: the shape of passport,
+# residence-permit card and many customer numbers ("FE4417823", "XP1234567"). Abbreviations
+# with numbers are shorter ("ICD10", "F32"); after a product or company word it is no one's.
+_BARE_ID = re.compile(rf"(?<![\w\-/.])[{_UPPER}]{{1,3}}\d{{6,10}}(?![\w\-/]|[.,]\d)")
+_MODEL_BEFORE = re.compile(
+    r"(?i:malli|model|tuote|produkt|product|sarja|serie|alv|vat|moms|y-tunnus|yritys|företag|"
+    r"business|company)[\w-]*\W*$"
+)
+
+
 def _find_other_ids(text: str) -> list[Finding]:
     found: list[Finding] = []
+    for m in _BARE_ID.finditer(text):
+        if not _MODEL_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            found.append(Finding("other_id", m.start(), m.end(), MEDIUM))
     for m in _ID_KEY.finditer(text):
         owned = _ID_OWNER.search(text, max(0, m.start() - 30), m.start()) is not None
         if not owned and not _general_id_label(text, m):

@@ -129,6 +129,16 @@ NAMES = [
     ("Iryna Bondarchuk muutti Kouvolaan.", ["Iryna Bondarchuk"]),
     ("Taras kertoi, että koulumatka on pitkä.", ["Taras"]),
     ("Asiakas Petrova ei saapunut vastaanotolle.", ["Petrova"]),
+    # Surnames Voikko knows only as words or places, in the cases of whom one calls or hears
+    # from; and a listed foreign first name that is also a word form ("Oksanalle": oksa).
+    ("Tuomelle voi jättää viestin aamuisin.", ["Tuomelle"]),
+    ("Peltolalta saapui uusi selvitys.", ["Peltolalta"]),
+    ("Pyysimme Peltolalta lisäselvitystä.", ["Peltolalta"]),
+    ("Oksanalle järjestettiin tulkki.", ["Oksanalle"]),
+    # Foreign full names of unknown words, in Finnish text, all of their parts.
+    ("Supaporn Kaewkla muutti tyttärensä luo.", ["Supaporn Kaewkla"]),
+    ("Asiakas Pham Thi Mai jäi ilman tulkkia.", ["Pham Thi Mai"]),
+    ("Warsame Abdi Nur kertoi asumisesta.", ["Warsame Abdi Nur"]),
 ]
 
 
@@ -232,6 +242,16 @@ NOT_NAMES = [
     "Ryhmän nimi on Tähdet ja se kokoontuu torstaisin.",
     "Talo, 40 v vanha, on huonossa kunnossa.",
     "Hämeentiellä 5-vuotiaat leikkivät puistossa.",
+    # Towns in the outer cases, listed with other places; words in those cases at the start.
+    "Leirille tuli 30 lasta Koskelta ja Pöytyältä.",
+    "Kivelle kiipeäminen on kielletty.",
+    # English phrases, and names that head an open compound, are not people.
+    "Housing First toimii Espoossa hyvin.",
+    "Kotihoidon Microsoft Teams -palaverit katkeilevat.",
+    "Kaarinan Aurinko -hanke päättyi keväällä.",
+    # Swedish definite plurals end like a Finnish surname.
+    "Rädda Barnen och Röda Korset delade ut matkassar.",
+    "Runebergin torttuja myytiin myyjäisissä.",
 ]
 
 

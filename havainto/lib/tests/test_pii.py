@@ -487,6 +487,11 @@ def test_there_are_enough_clean_examples() -> None:
         ("Lomakkeessa oli 131052−308T.", "131052−308T"),  # a minus sign
         ("Tunnus 131052-308t näkyi.", "131052-308t"),
         ("Lapsen tunnus 121212 B222N.", "121212 B222N"),
+        # No marker at all (a space or nothing), the date in pairs, an em dash.
+        ("Lomakkeella 131052 308T, ei muuta.", "131052 308T"),
+        ("Lomakkeella 131052308T, ei muuta.", "131052308T"),
+        ("Paperissa luki 13 10 52-308T.", "13 10 52-308T"),
+        ("Paperissa luki 131052—308T.", "131052—308T"),
     ],
 )
 def test_it_finds_spaced_and_dashed_codes_with_a_right_check_character(
@@ -501,6 +506,13 @@ def test_a_spaced_code_with_a_wrong_check_character_needs_a_hetu_word() -> None:
     assert found("Hetu 131052 -308U kirjattiin.", "hetu") == ["131052 -308U"]
     assert only_finding("Hetu 131052 -308U kirjattiin.").confidence == "medium"
     assert found("Vertailu 131052 -308U", "hetu") == []
+
+
+def test_ten_digits_need_a_hetu_word_to_be_a_code_without_a_marker() -> None:
+    # "0401234567" is a phone number; after "hetu" a wrong check still makes a code.
+    assert found("Soita 0401234567 huomenna.", "hetu") == []
+    assert found("Hetu on 131052308U.", "hetu") == ["131052308U"]
+    assert found("Henkilötunnus on 131052-308u.", "hetu") == ["131052-308u"]
 
 
 def test_a_code_without_its_check_character_is_found_after_a_hetu_word() -> None:
@@ -552,6 +564,15 @@ def test_generated_codes_with_one_space_are_found_as_high(rng: random.Random, ga
 )
 def test_it_finds_customer_and_other_numbers_named_as_such(text: str, identifier: str) -> None:
     assert found(text, "other_id") == [identifier]
+
+
+def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
+    finding = only_finding("Hänen uusi korttinsa KX5530912 tuli postissa.")
+    assert (finding.kind, finding.confidence) == ("other_id", "medium")
+    assert found("Uppehållskortet UF7714023 har gått ut.", "other_id") == ["UF7714023"]
+    # A product's or a company's code, and short abbreviations with numbers, are no one's.
+    assert found("Tabletin malli SM7150300 ei tue sovellusta.", "other_id") == []
+    assert found("Laskussa ALV-tunnus FI27310042 ja diagnoosi F32.1, ICD10.", "other_id") == []
 
 
 @pytest.mark.parametrize(
