@@ -175,6 +175,10 @@ OTHER_FIRST_NAMES = _words(
     mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan
     linh minh anh thuy huong tuan quang thi ngoc duc thanh hoang huy hanh phuong trang
     lan hoa mai nguyet dung hung van
+    somchai somsak supaporn siriporn malee nittaya kanya wanida sompong araya ratana
+    yonas tesfaye dawit yohannes filmon semhar selam senait mehari abraham haile mulugeta
+    pena jonttu kake tepa jope rike hessu jamppa jonde masa jaska topi repe mikke kaitsu jokke
+    veke nipa pertsa jussa keke petsku hanski jallu tuukka jonne santtu villu kaisu liisu
     """
 )
 
@@ -248,6 +252,7 @@ NOT_PEOPLE = _words(
     pihlajalinna coronaria apotti pegasos effica lifecare omni mll ehyt takuusäätiö
     sininauha sininauhasäätiö vamlas kompassi kanta-palvelut suomi.fi vero verohallinto
     duodecim oma-asiakas omaolo whatsapp telegram facebook instagram tiktok snapchat teams
+    heka sato lumo kojamo hoas toas avara vvo ara y-säätiö
     """
 )
 
@@ -428,7 +433,9 @@ _NAMED_THING = _words(
     katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
     puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
     päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen torttu tortut
-    torttuja torttua patsas patsaan patsaalla
+    torttuja torttua patsas patsaan patsaalla alue alueen alueella alueilla alueelle alueelta
+    alueiden kaupunginosa kaupunginosan kaupunginosassa kaupunginosissa lähiö lähiön lähiössä
+    lähiöissä området områdena stadsdel stadsdelen
     league foundation society association institute
     """
 )
@@ -533,8 +540,8 @@ def word_info(word: str) -> WordInfo:
         return WordInfo(known=True, common=True, function=True)
     readings = _readings(word)
     bases = {r.get("BASEFORM", "").lower() for r in readings}
-    if bases & NOT_PEOPLE:
-        return WordInfo(excluded=True, known=True)
+    if bases & NOT_PEOPLE or (not readings and _listed_stem(lower, NOT_PEOPLE)):
+        return WordInfo(excluded=True, known=True)  # also "Hekan", unknown to Voikko
     first = last = place = place_nom = common = genitive = noun = False
     first_singular = False
     for reading in readings:
@@ -730,6 +737,18 @@ def _word_made_name(text: str, w: _Word) -> bool:
     age = _ONE_AGE_AFTER.match(text, w.written_end) if w.info.noun else None
     # "Talo, 12 v vanha" is the age of a thing.
     return age is not None and not _THING_AGE.match(text, age.end())
+
+
+def _finnish_word_only_ambiguous(w: _Word) -> bool:
+    """A listed (Swedish or foreign) first name that is ambiguous only through a Finnish word
+    reading: outside Finnish text it is a plain name."""
+    lower = w.core.lower()
+    return (
+        w.category == AMBIGUOUS
+        and w.info.first
+        and lower not in AMBIGUOUS_FIRST_NAMES
+        and (lower in _LISTED_FIRST_NAMES or bool(_listed_stem(lower, _LISTED_FIRST_NAMES, 4)))
+    )
 
 
 def _lower_case_candidate(w: _Word) -> bool:
@@ -1044,9 +1063,10 @@ def _starts_full_name(w: _Word) -> bool:
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _english_word(word: str) -> bool:
-    """An English word (simplemma's English dictionary), for English phrases in Finnish text."""
-    return simplemma is not None and simplemma.is_known(word.lower(), lang="en")
+def _known_word(word: str, lang: str) -> bool:
+    """A word of ``lang`` ("sv", "en") in simplemma's dictionary: English phrases in Finnish
+    text, Swedish words in Swedish text are not foreign names. Without simplemma, known."""
+    return simplemma is None or simplemma.is_known(word.lower(), lang=lang)
 
 
 def _ends_full_name(nxt: _Word) -> bool:
@@ -1069,15 +1089,20 @@ def _continues_name(first: _Word, nxt: _Word, language: Callable[[], str]) -> bo
         # sentence are proper names, and other names (projects, brands) are caught after.
         if nxt.category in (STRONG, AMBIGUOUS) and nxt.info.last:
             return True
-        # Elsewhere an unknown word is as often a Swedish or English verb ("Kontakta Birgitta").
+        # Elsewhere an unknown word is as often a Swedish or English verb ("Kontakta Birgitta"),
+        # but two words that language does not know are a foreign name ("Yonas Tesfaye
+        # väntar"; not "Rädda Barnen").
         if language() != "fi":
-            return False
+            lang = language()
+            return nxt.category == UNKNOWN and not (
+                _known_word(first.core, lang) or _known_word(nxt.core, lang)
+            )
         if nxt.category in _FIRSTISH and nxt.info.name:
             return True
         if nxt.category != UNKNOWN:
             return False
         # "Housing First", "Hope Street": English words in a Finnish text are not a name.
-        return not (_english_word(first.core) and _english_word(nxt.core))
+        return not (_known_word(first.core, "en") and _known_word(nxt.core, "en"))
     if not first.info.first:
         # A surname: before a foreign name ("Mohamed Abdi") or a first name ("Virtanen Matti").
         return nxt.category == UNKNOWN or (nxt.category == STRONG and nxt.info.first)
@@ -1109,6 +1134,11 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
 
     if any(_lower_case_candidate(w) for w in words) and language() == "fi":
         words = [_lower_case_name(w) if _lower_case_candidate(w) else w for w in words]
+    if any(_finnish_word_only_ambiguous(w) for w in words) and language() != "fi":
+        # "Oksana Melnyk från Charkiv": "oksana" is a Finnish word form, but not in Swedish.
+        for w in words:
+            if _finnish_word_only_ambiguous(w):
+                w.category = STRONG
     for prev, w in zip(words, words[1:], strict=False):
         gap = text[prev.token.end : w.token.start]
         if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
@@ -1231,7 +1261,9 @@ def _single_word_rule(
     # after an ambiguous one only a past tense does ("Onni kertoi", not "Satu kertoo").
     verbs = _VERB_AFTER
     if w.sentence_start:
-        verbs = frozenset() if w.category == UNKNOWN else _PAST_VERBS
+        # In Finnish an unknown word is no Finnish word, so "Pena kävi", "Kake pyysi" are people.
+        unknown_elsewhere = w.category == UNKNOWN and language() != "fi"
+        verbs = frozenset() if unknown_elsewhere else _PAST_VERBS
     after = _context_after(text, w, end, verbs=verbs)
     if w.category == STRONG:
         distinctive = _SWEDISH_DISTINCTIVE.search(w.core.lower())

@@ -573,6 +573,28 @@ _ROAD_NUMBER = re.compile(
 # address ("Kotikatu 5, PL 123, 20101 Turku").
 
 
+# A street whose name has no street-type ending ("Pellonpää", "Myllyoja", "Västerby") is an
+# address when an apartment follows its number ("Pellonpää 3 as 6", "Västerby 4 lgh 12"), or a
+# staircase and a door after a word of living ("asuu Pellonpää 3 B 12"; "Ryhmä 3 A 12" is not).
+_UNMARKED_ADDRESS = re.compile(
+    rf"""
+    (?<![\w-])
+    [{_UPPER}][{_LOWER}]{{2,}}(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)*
+    [{_SPACE}][1-9]\d{{0,2}}
+    (?:
+        (?:[{_SPACE}]?[A-H])?[{_SPACE}]?(?:as\.?|asunto|lgh\.?|lägenhet|bostad)[{_SPACE}]?\d{{1,4}}
+      | (?P<door>[{_SPACE}]?[A-H][{_SPACE}]\d{{1,3}})
+    )
+    (?![\w-]|[.,]\d)
+    """,
+    re.VERBOSE,
+)
+_LIVING_BEFORE = re.compile(
+    r"(?i:asu[a-zäö]*|muutt[a-zäö]*|osoite|osoitteessa|osoitteeseen|osoitteella|bor|bodde|"
+    r"flyttade|adress|adressen|lives|lived|moved|address)[ \u00a0:]+$"
+)
+
+
 def _find_addresses(text: str) -> list[Finding]:
     found = []
     for m in _ADDRESS.finditer(text):
@@ -592,6 +614,11 @@ def _find_addresses(text: str) -> list[Finding]:
             continue
         confidence = HIGH if detailed and not m["separate"] else MEDIUM
         found.append(Finding("address", m.start(), end, confidence))
+    for m in _UNMARKED_ADDRESS.finditer(text):
+        if m["door"] and not _LIVING_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
+            continue
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(Finding("address", m.start(), m.end(), MEDIUM))
     return found
 
 

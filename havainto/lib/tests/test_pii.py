@@ -351,10 +351,18 @@ def test_a_phone_number_inside_an_email_address_is_part_of_the_email() -> None:
         ("Osoite Kuusimutka 2 B 4.", "Kuusimutka 2 B 4"),
         ("Bor på Kyrkoväg 3.", "Kyrkoväg 3"),
         ("Asukas Kirkkokadulla 3 valittaa melusta.", "Kirkkokadulla 3"),
+        # No street-type ending: an apartment after the number, or a door after a word of living.
+        ("Asunto Myllyoja 3 as 6 on liian pieni.", "Myllyoja 3 as 6"),
+        ("De bor i Västerby 4 lgh 12 sedan mars.", "Västerby 4 lgh 12"),
+        ("Perhe asuu Pellonpää 3 B 12 ahtaasti.", "Pellonpää 3 B 12"),
     ],
 )
 def test_it_finds_addresses(text: str, address: str) -> None:
     assert found(text) == [address]
+
+
+def test_a_group_with_a_letter_and_numbers_is_no_address() -> None:
+    assert found("Ryhmä 3 A 12 kokoontuu torstaisin.") == []
 
 
 def test_addresses_with_apartment_details_are_high() -> None:
