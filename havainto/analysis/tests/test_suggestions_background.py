@@ -334,8 +334,11 @@ def test_a_redaction__the_words_taken_out_are_no_longer_shown_behind_suggestions
         ranked = ReportSuggestions.objects.get(report=housing).ranked
         return {word for item in ranked for word in item["why"]}
 
+    # The words of "asumistuki ei riitä asumismenoihin" that the codebook's housing-cost theme
+    # also has (its label and description).
+    passage_words = {"asuminen", "asumistuki", "asumismeno", "riittää"}
     services.rank_report_themes(housing.pk)
-    assert words() == {"asuminen"}  # from "asumistuki ei riitä asumismenoihin"
+    assert passage_words <= words()
     passage = "asumistuki ei riitä asumismenoihin"
     start = housing.description.index(passage)
     with django_capture_on_commit_callbacks(execute=True):  # the index is rebuilt after commit
@@ -352,4 +355,4 @@ def test_a_redaction__the_words_taken_out_are_no_longer_shown_behind_suggestions
     html = client_for(coordinator).get(report_url(housing)).content.decode()
     assert t(PREPARING) in html and "asuminen" not in html
     services.rank_report_themes(housing.pk)
-    assert "asuminen" not in words()
+    assert not passage_words & words()

@@ -102,7 +102,7 @@ def test_update_theme__renames_with_before_and_after_and_a_new_version(
     org: Organisation, coordinator: Any
 ) -> None:
     item = theme(org, "debt")
-    old_label = item.label_fi
+    old_label, old_description = item.label_fi, item.description_fi
     values = {name: getattr(item, name) for name in services.THEME_TEXT_FIELDS}
 
     unchanged = services.update_theme(
@@ -121,7 +121,7 @@ def test_update_theme__renames_with_before_and_after_and_a_new_version(
     assert saved.version == 2
     change = item.changes.get()
     assert change.kind == ThemeChange.Kind.RENAMED
-    assert change.before == {"label_fi": old_label, "description_fi": ""}
+    assert change.before == {"label_fi": old_label, "description_fi": old_description}
     assert change.after == {"label_fi": "Velkaantuminen", "description_fi": "Pikavipit."}
     event = AuditEvent.objects.get(action="theme.changed")
     assert event.fields == ["description_fi", "label_fi"] and event.object_id == str(item.pk)
@@ -877,7 +877,11 @@ def test_suggestion_codebook__is_the_offered_themes_as_a_lib_codebook(
     codebook = suggestion_codebook(org)
     entry = next(entry for entry in codebook if entry.code == "debt")
     assert entry.labels["fi"] == item.label_fi and entry.labels["sv"] == item.label_sv
-    assert entry.descriptions == {"fi": "Pikavipit ja ulosotto."}
+    assert entry.descriptions == {
+        "fi": "Pikavipit ja ulosotto.",
+        "sv": item.description_sv,  # the defaults of taxonomy.json
+        "en": item.description_en,
+    }
     assert ("fi", f"{item.label_fi}: Pikavipit ja ulosotto.") in entry.texts()
     assert len(codebook) == Theme.objects.offered().filter(organisation=org).count()
 
