@@ -50,6 +50,10 @@ How words become findings:
   ("Kivelle voi soittaa", "Mäkelältä tuli viesti", "Oksanalle luvattiin tulkki"), and so is a
   place/name word in those cases inside a sentence ("Saimme Mäkelältä tiedon"), unless listed
   with other places ("lapsia Koskelta ja Marttilasta").
+* A name found once makes its other forms in the same text names ("Usko Rautiainen … Uskon
+  naapuri", "Perhe Koskinen … Koskisten lapsi"). A surname in an inner local case is a place
+  ("asuu Koskelassa"), and a town's name before a verb only a person does is a person ("Koski
+  kertoi"; not "Salo päätti").
 * A first name joined by a hyphen to a kinship word is a name ("Eino-vaari",
   "Liisa-mummolle", "Anna-moster"), like "Onni-niminen".
 * In Swedish and English text a surname at the start of a sentence is a name in the genitive
@@ -274,6 +278,7 @@ _PERSON_BEFORE = _words(
     mormor farmor morfar farfar brodern systern grannen eleven heter
     client mother father son daughter child mr mrs ms miss named called patient resident
     terveisin t. hälsningar mvh regards nimi namn name
+    soitin soita soitimme tapasin ring ringde ringa träffade call met
     """
 )
 
@@ -297,6 +302,14 @@ _VERB_AFTER = _words(
     odottaa odotti pelkää pelkäsi kieltäytyi kävi joutui menehtyi sairastui
     berättade berättar sade sa säger ringde frågade bad vill ville bor flyttade
     said says told called asked lives moved wants wanted
+    """
+)
+
+# Verbs only a person does: they make even a town's name a person's ("Salo sanoi").
+_SPEECH_VERBS = _words(
+    """
+    kertoi sanoi kysyi soitti itki huusi pyysi valitti pelkää pelkäsi berättade sade sa frågade
+    ringde grät said told asked cried
     """
 )
 
@@ -503,6 +516,8 @@ class WordInfo:
     function: bool = False  # a function word or a person word ("De", "Familjen")
     swedish: bool = False  # found through the Swedish list or surname patterns
     outer_case: bool = False  # an allative or ablative reading ("Kivelle", "Mäkelältä")
+    listed_surname: bool = False  # a surname only through FINNISH_SURNAME_WORDS
+    inner_case: bool = False  # only readings in the inner local cases ("Koskelassa")
 
     @property
     def name(self) -> bool:
@@ -514,6 +529,10 @@ _PROPER_PLACE_CLASSES = frozenset({"paikannimi", "nimi"})
 # Kivelle", "Mäkelältä tuli viesti"). Towns mostly take the inner cases ("Lahteen", "Salosta").
 _OUTER_CASES = frozenset({"ulkotulento", "ulkoeronto"})
 _OUTER_ENDINGS = ("lle", "lta", "ltä")
+# Where, from where, to where: a surname in these cases is a place ("asuu Koskelassa").
+_INNER_CASES = frozenset({"sisaolento", "sisaeronto", "sisatulento"})
+# Months among the English first names that are words: never names ("in May and June").
+_MONTHS = frozenset({"may", "june", "april"})
 
 
 def _readings(word: str) -> list[dict[str, str]]:
@@ -567,10 +586,12 @@ def word_info(word: str) -> WordInfo:
                 first = first_singular = True
     known = bool(readings)
     outer = any(r.get("SIJAMUOTO") in _OUTER_CASES for r in readings)
-    if lower in FINNISH_SURNAME_WORDS or bases & FINNISH_SURNAME_WORDS:
-        last = True  # "Kivelle", "Mäkelältä": keeps its ordinary or place reading
+    inner = bool(readings) and all(r.get("SIJAMUOTO") in _INNER_CASES for r in readings)
+    listed_surname = False
+    if not last and (lower in FINNISH_SURNAME_WORDS or bases & FINNISH_SURNAME_WORDS):
+        last = listed_surname = True  # "Kivelle", "Mäkelältä": keeps its other readings
     elif not known and _listed_stem(lower, FINNISH_SURNAME_WORDS):
-        last = known = True  # "Ilolalle", "Hakkolan": Voikko knows neither
+        last = known = listed_surname = True  # "Ilolalle", "Hakkolan": Voikko knows neither
         outer = lower.endswith(_OUTER_ENDINGS)
     swedish = False
     if lower in _LISTED_FIRST_NAMES:
@@ -590,6 +611,9 @@ def word_info(word: str) -> WordInfo:
         lower = stem
     if lower in AMBIGUOUS_FIRST_NAMES:
         common = True
+        if lower not in _MONTHS:
+            # "Grace", "Hope": English first names that are words are ambiguous first names.
+            first = first_singular = known = True
     if not known and "-" in word:
         return _hyphenated_info(word)
     if not known and lower.endswith("s") and len(lower) > 4:
@@ -615,6 +639,8 @@ def word_info(word: str) -> WordInfo:
         genitive=genitive,
         swedish=swedish,
         outer_case=outer,
+        listed_surname=listed_surname,
+        inner_case=inner,
     )
 
 
@@ -751,8 +777,17 @@ def _finnish_word_only_ambiguous(w: _Word) -> bool:
     )
 
 
-def _lower_case_candidate(w: _Word) -> bool:
-    return w.category == NONE and len(w.core) > 2 and w.core.isalpha() and w.core.islower()
+_QUOTES = "\"'“”‘’«»"
+
+
+def _lower_case_candidate(text: str, w: _Word) -> bool:
+    """A lower-case word that may be a hasty note's name; not one in quotes or the head of a
+    compound ("’lean’-juomia": a slang word, though "Lean" is a first name to Voikko)."""
+    if not (w.category == NONE and len(w.core) > 2 and w.core.isalpha() and w.core.islower()):
+        return False
+    before = text[w.token.start - 1 : w.token.start]
+    after = text[w.token.end : w.token.end + 1]
+    return not (before and before in _QUOTES) and not (after and after in _QUOTES + "-")
 
 
 def _lower_case_name(w: _Word) -> _Word:
@@ -834,6 +869,7 @@ def _word(text: str, token: Token) -> _Word:
 
 _AGE_AFTER = re.compile(
     r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotia|år\b|-årig)"
+    r"|[ \u00a0]*(?:,[ \u00a0]*\d{1,2}[ \u00a0]*,|\([ \u00a0]*\d{1,2}[ \u00a0]*\))"  # "Hope, 16, …"
 )
 # One person's age right after a word (not "5-vuotiaat", children of that age).
 _ONE_AGE_AFTER = re.compile(
@@ -893,6 +929,12 @@ def _person_before(text: str, start: int) -> bool:
     word = _previous_word(text, start)
     if not word:
         return False
+    before = text[:start].rstrip(" \u00a0(:,")
+    written = before[len(before) - len(word) :]
+    if written[:1].isupper() and not _is_sentence_start(text, len(before) - len(word)):
+        # "the Child Welfare Act": a capitalised person word inside a sentence is part of a
+        # title, unless it is an honorific ("Mr Salo", "Rouva Laine").
+        return word.rstrip(".") in _HONORIFICS
     # A full stop ends a sentence unless the word itself is a listed abbreviation ("t.").
     return word in _PERSON_BEFORE or (not word.endswith(".") and bool(_TITLE_BEFORE.search(word)))
 
@@ -901,6 +943,13 @@ def _person_before(text: str, start: int) -> bool:
 # "Microsoft Teams -palaverit"). A kinship word or "-niminen" after it keeps the person.
 _COMPOUND_AFTER = re.compile(
     r"[ \u00a0]+[-\u2010\u2011\u2013](?!(?:niminen|nimi|vaari|mummo|täti|setä|eno)\w*)[a-zåäö]"
+)
+
+# Person words that are capitalised before a name: honorifics and letter closings.
+_HONORIFICS = _words(
+    """
+    herra rouva neiti herr fru fröken mr mrs ms miss terveisin hälsningar mvh regards t
+    """
 )
 
 # Other names listed before a shared institution word: "Mikaelin ja Martin seurakunnat".
@@ -1132,8 +1181,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     def language() -> str:
         return lang or detect_language(text)
 
-    if any(_lower_case_candidate(w) for w in words) and language() == "fi":
-        words = [_lower_case_name(w) if _lower_case_candidate(w) else w for w in words]
+    if any(_lower_case_candidate(text, w) for w in words) and language() == "fi":
+        words = [_lower_case_name(w) if _lower_case_candidate(text, w) else w for w in words]
     if any(_finnish_word_only_ambiguous(w) for w in words) and language() != "fi":
         # "Oksana Melnyk från Charkiv": "oksana" is a Finnish word form, but not in Swedish.
         for w in words:
@@ -1216,8 +1265,27 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         if any(k in named for k in _listed_with(text, words, i)):
             add(i, i, LOW, "listed with a name")
 
+    # 4. The same name again in another form: "Usko Rautiainen … Uskon naapuri", "Vauva Rauha
+    # … Rauhan isosisko", "Perhe Koskinen … Koskisten lapsi".
+    bases = set().union(*(_name_bases(w.core) for k, w in enumerate(words) if taken[k]))
+    for i, w in enumerate(words):
+        if taken[i] or w.category in (NONE, COMMON, UNKNOWN) or not bases:
+            continue
+        if _name_bases(w.core) & bases and not (w.info.last and w.info.inner_case):
+            add(i, i, LOW, "the same name again")
+
     found.sort(key=lambda m: m.start)
     return found
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _name_bases(word: str) -> frozenset[str]:
+    """The base forms of a capitalised word (lower case), or the word itself if Voikko does not
+    know it (then only the same form matches)."""
+    lower = word.lower()
+    stem = _listed_stem(lower, _LISTED_FIRST_NAMES) or _listed_stem(lower, FINNISH_SURNAME_WORDS)
+    bases = {r.get("BASEFORM", "").lower() for r in _readings(word)} - {""}
+    return frozenset(bases | ({stem} if stem else set()) or {lower})
 
 
 def _listed_with(text: str, words: list[_Word], i: int) -> list[int]:
@@ -1249,6 +1317,8 @@ def _single_word_rule(
     text: str, words: list[_Word], i: int, language: Callable[[], str]
 ) -> tuple[str, str] | None:
     w = words[i]
+    if w.info.last and not w.info.first and w.info.inner_case:
+        return None  # "asuu kaverin luona Koskelassa": a place (people take the outer cases)
     if w.category == STRONG and w.info.first:
         return MEDIUM, "first name"
     if w.category in (PLACE, PLACE_NAME, UNKNOWN, AMBIGUOUS) and _named_before(text, w.token.start):
@@ -1283,12 +1353,15 @@ def _single_word_rule(
             return LOW, "name word in the case of whom one calls"
         return None
     if w.category == PLACE_NAME:
-        if before or (after and not w.info.place_nominative):
+        # "asiakas Lahden päihdeyksikössä": a town in the genitive after a person word, when
+        # only the list of surnames made the town a name.
+        listed_town = w.info.listed_surname and not (w.info.place_nominative or w.info.outer_case)
+        if (before and not listed_town) or (after and not w.info.place_nominative):
             return LOW, "place/name word in a name context"
+        if w.info.last and _next_word(text, end) in _SPEECH_VERBS:
+            return LOW, "surname before a verb of speech"  # "Salo sanoi", not "Salo päätti"
         # "Saimme Mäkelältä tiedon", but not "42 lasta Koskelta ja Marttilasta" (towns).
-        listed_places = any(
-            words[k].category in (PLACE, PLACE_NAME) for k in _listed_with(text, words, i)
-        )
+        listed_places = any(_place_like(words[k]) for k in _listed_with(text, words, i))
         outer = not w.sentence_start and w.info.outer_case and not listed_places
         if (outer and language() == "fi") or _called_by_name(text, w, language):
             return LOW, "name word in the case of whom one calls"
@@ -1312,6 +1385,16 @@ def _single_word_rule(
     return None
 
 
+def _place_like(w: _Word) -> bool:
+    """A place, or a word in a local case that is no person's name ("Pihlajamäestä")."""
+    if w.category in (PLACE, PLACE_NAME):
+        return True
+    if w.info.name:
+        return False
+    local = _INNER_CASES | _OUTER_CASES | {"ulkoolento"}
+    return any(case in local for _cls, case in word_classes(w.core))
+
+
 def _called_by_name(text: str, w: _Word, language: Callable[[], str]) -> bool:
     """A name word in the allative or ablative before a finite verb, in Finnish: "Kivelle voi
     soittaa", "Mäkelältä tuli viesti", "Oksanalle luvattiin tulkki". A place or a thing in these
@@ -1319,5 +1402,15 @@ def _called_by_name(text: str, w: _Word, language: Callable[[], str]) -> bool:
     return (
         w.info.outer_case
         and _finite_verb(_next_word(text, w.written_end), passive=True)
+        and not _person_noun_reading(w.core)  # "Asukkaille pitäisi …" (Asukas is a surname)
         and language() == "fi"
+    )
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _person_noun_reading(word: str) -> bool:
+    """An ordinary noun for a person among the readings ("Asukkaille": asukas)."""
+    return any(
+        r.get("CLASS") == "nimisana" and r.get("BASEFORM", "").lower() in PERSON_NOUNS
+        for r in _readings(word)
     )

@@ -534,6 +534,9 @@ _ADDRESS = re.compile(
             [{_UPPER}][{_LOWER}{_UPPER}]*(?:-[{_LOWER}{_UPPER}]+)*?-?
             (?:{_FI_ENDING}|{_SV_ENDING})
           |
+            # A street type alone as the name: "Esplanaden", "Esplanadilla", "Bulevardi".
+            (?:Esplanad(?:en|i|in|illa|ille|ilta)|Bulevardi(?:n|lla|lle|lta)?|Allén|Promenaden)
+          |
             # Genitive name + separate street word: "Aleksis Kiven katu", "Pyhän Henrikin aukio".
             (?P<separate>
                 [{_UPPER}][{_LOWER}]+n[{_SPACE}][{_LOWER}]*(?:{_FI_ENDING})
@@ -657,7 +660,7 @@ _ID_OWNER = re.compile(
 _ID_VALUE = re.compile(
     r"""
     (?P<value>
-        (?:[A-ZÅÄÖ]{1,4}(?:[-/]|[ \u00a0](?=\d))?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
+        (?:[A-ZÅÄÖ]{1,6}(?:[-/]|[ \u00a0](?=\d))?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
         (?:[ \u00a0]\d{3,5}(?![\w]))*
     )
     (?![\w]|[.,]\d)
@@ -714,8 +717,8 @@ def _iban_valid(iban: str) -> bool:
 # "Passnummer", "ulosottoasian numero", "permit number"), except for numbers that are no one's
 # own: phones, postcodes, companies' and products' numbers, rooms, lines and pages. These
 # first parts (of the compound, or the word before) say so. Register (diary) numbers stay
-# identifiers: "diaarinumero LS-2024-3381" of a child protection notice points at a child,
-# though the same label on a decision for a whole region does not (privacy first).
+# identifiers: "diaarinumero LS-2024-3381" of a child protection notice points at a child;
+# only the same label on a board's or a region's own matter does not (_a_boards_matter).
 _NOT_ID_LABEL = re.compile(
     r"""
     (?:(?:^|-)(?:y|fo|org|tel|tfn|vat|zip|alv)
@@ -779,8 +782,46 @@ _MODEL_BEFORE = re.compile(
 )
 
 
+# A case number of one client's matter: letters, a year and a serial ("LS-2024-01187",
+# "BS-2025-0312", "MIGRI/2023/48812"), with or without a label. A whole region's register
+# numbers look the same and are flagged too (see docs/benchmarks.md: privacy first).
+_CASE_CODE = re.compile(
+    rf"(?<![\w\-/.])[{_UPPER}]{{2,6}}[-/](?:19|20)\d\d[-/]\d{{3,7}}(?![\w\-/]|[.,]\d)"
+)
+
+
+# A register number of a board's or a region's own matter is no one's identifier: four writers
+# of evaluation data marked "dnr VÖS/118/2024" of a council initiative clean, and a client's
+# case number ("Asia LS-2024-01187 (lastensuojeluilmoitus …)") personal. A sentence with words
+# of governance and none of a client decides.
+_GOVERNANCE = re.compile(
+    r"(?i:aluehallitu|aluevaltuusto|valtuusto|lautakun|hallituks|hankinn|hankinta|strategi|"
+    r"talousarvio|koko\s+(?:hyvinvointialue|alueen|kaupungin)|nämnd|fullmäktige|styrelse|"
+    r"upphandling|hela\s+välfärdsområdet|council|board|procurement|region-wide|§)"
+)
+_CLIENT_WORDS = re.compile(
+    r"(?i:asiak|lapse|lapsi|vuotia|perhee|perhe\b|ilmoitu|ilmoitus|hakemu|klient|barn|åring|"
+    r"anmälan|ansökan|client|child|family|application|pupil|oppilas|elev)"
+)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(mark, 0, start) for mark in ".!?\n")
+    rights = [i for i in (text.find(mark, end) for mark in ".!?\n") if i >= 0]
+    return text[left + 1 : min(rights) if rights else len(text)]
+
+
+def _a_boards_matter(text: str, start: int, end: int) -> bool:
+    sentence = _sentence_around(text, start, end)
+    return bool(_GOVERNANCE.search(sentence)) and not _CLIENT_WORDS.search(sentence)
+
+
 def _find_other_ids(text: str) -> list[Finding]:
-    found: list[Finding] = []
+    found = [
+        Finding("other_id", m.start(), m.end(), MEDIUM)
+        for m in _CASE_CODE.finditer(text)
+        if not _a_boards_matter(text, m.start(), m.end())
+    ]
     for m in _BARE_ID.finditer(text):
         if not _MODEL_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             found.append(Finding("other_id", m.start(), m.end(), MEDIUM))
@@ -795,6 +836,8 @@ def _find_other_ids(text: str) -> list[Finding]:
         if sum(c.isdigit() for c in value) < 4 or _is_quantity_at(text, v.end()):
             continue
         if not owned and not _general_id_value(text, value, v.start() + len(value)):
+            continue
+        if _a_boards_matter(text, v.start(), v.start() + len(value)):
             continue
         confidence = HIGH if owned else MEDIUM
         found.append(Finding("other_id", v.start(), v.start() + len(value), confidence))

@@ -145,6 +145,11 @@ NAMES = [
     ("Tsegay Berhane väntar fortfarande på tolk.", ["Tsegay Berhane"]),
     ("Jartsa kysyi, saako hän tukea.", ["Jartsa"]),
     ("Oksana Bilyk bor i Vasa med sina barn.", ["Oksana Bilyk"]),
+    # The same name again in another form, where it would not be found alone.
+    ("Äiti Satu Nieminen soitti. Sadun poika on kotona.", ["Satu Nieminen", "Sadun"]),
+    # A town's name before a verb only a person does; an English first name given an age.
+    ("Koski kertoi, että vuokra nousi taas.", ["Koski"]),
+    ("Rose, 15, says she sleeps at a friend's place.", ["Rose"]),
 ]
 
 
@@ -261,6 +266,14 @@ NOT_NAMES = [
     # Districts before an area word, housing companies.
     "Vallilan ja Sörnäisten alueella on lisää asunnottomia.",
     "Lumon vuokrat nousivat taas.",
+    # A surname in an inner local case is a place; a town in the genitive after a person word;
+    # a person noun that Voikko also has as a surname; a capitalised person word in a title;
+    # a quoted slang word.
+    "Hän asuu nykyään siskonsa luona Koskelassa.",
+    "Hän on ainoa asiakas Salon päiväkeskuksessa.",
+    "Asukkaille pitäisi järjestää kuljetus.",
+    "The Child Welfare Act changed in 2024.",
+    "Nuoret käyttävät ’lean’-juomia.",
 ]
 
 

@@ -355,6 +355,7 @@ def test_a_phone_number_inside_an_email_address_is_part_of_the_email() -> None:
         ("Asunto Myllyoja 3 as 6 on liian pieni.", "Myllyoja 3 as 6"),
         ("De bor i Västerby 4 lgh 12 sedan mars.", "Västerby 4 lgh 12"),
         ("Perhe asuu Pellonpää 3 B 12 ahtaasti.", "Pellonpää 3 B 12"),
+        ("Hon bor på Esplanaden 7 A 3 i Borgå.", "Esplanaden 7 A 3"),
     ],
 )
 def test_it_finds_addresses(text: str, address: str) -> None:
@@ -572,6 +573,14 @@ def test_generated_codes_with_one_space_are_found_as_high(rng: random.Random, ga
 )
 def test_it_finds_customer_and_other_numbers_named_as_such(text: str, identifier: str) -> None:
     assert found(text, "other_id") == [identifier]
+
+
+def test_a_clients_case_number_is_an_identifier_but_a_boards_register_number_is_not() -> None:
+    text = "Asia TS-2025-00412 (lastensuojeluilmoitus koskien 5-vuotiasta) odottaa kirjausta."
+    assert found(text, "other_id") == ["TS-2025-00412"]
+    assert found("Ärendet BU/2024/7731 gäller en klient i Närpes.", "other_id") == ["BU/2024/7731"]
+    assert found("Aluehallitus käsitteli asian (dnro HVA/512/2025).", "other_id") == []
+    assert found("Nämnden behandlade initiativet (dnr KV-2025-118).", "other_id") == []
 
 
 def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
