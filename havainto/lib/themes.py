@@ -82,6 +82,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import ThreadpoolController
 
 from havainto.lib.language import LANGUAGES, Analyser, detect_language, tokenize
+from havainto.lib.names import word_classes
 
 logger = logging.getLogger(__name__)
 
@@ -715,7 +716,10 @@ class ThemeModel:
                 contributions.sort(key=lambda item: (-item[0], item[1]))
                 words = [term for _value, term in contributions[:WHY_WORDS]]
             if not words:
-                words = sorted(readable & self._label_terms[col])[:WHY_WORDS]
+                # Not the verbs of a description ("nousevat", "eivät riitä"): they score like
+                # any shared word but explain nothing.
+                shared = readable & self._label_terms[col]
+                words = sorted(t for t in shared if not _finnish_verb(t))[:WHY_WORDS]
             result[col] = words
         return result
 
@@ -741,6 +745,12 @@ def _label_terms(codebook: Sequence[Theme]) -> list[frozenset[str]]:
             terms.update(analyser.index_terms(text, lang))
         result.append(frozenset(t for t in terms if len(t) > 2))
     return result
+
+
+def _finnish_verb(term: str) -> bool:
+    """Only verb readings per Voikko (never without Voikko)."""
+    classes = word_classes(term)
+    return bool(classes) and all(cls == "teonsana" for cls, _case in classes)
 
 
 def _features(

