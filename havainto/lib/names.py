@@ -448,6 +448,7 @@ _NAMED_THING = _words(
     päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen torttu tortut
     torttuja torttua patsas patsaan patsaalla alue alueen alueella alueilla alueelle alueelta
     alueiden kaupunginosa kaupunginosan kaupunginosassa kaupunginosissa lähiö lähiön lähiössä
+    kylä kylän kylässä kylään kylästä kylällä byn
     lähiöissä området områdena stadsdel stadsdelen
     league foundation society association institute
     """
@@ -1362,8 +1363,9 @@ def _single_word_rule(
             return LOW, "surname before a verb of speech"  # "Salo sanoi", not "Salo päätti"
         # "Saimme Mäkelältä tiedon", but not "42 lasta Koskelta ja Marttilasta" (towns).
         listed_places = any(_place_like(words[k]) for k in _listed_with(text, words, i))
-        outer = not w.sentence_start and w.info.outer_case and not listed_places
-        if (outer and language() == "fi") or _called_by_name(text, w, language):
+        outer = not w.sentence_start and w.info.outer_case
+        called = outer or _called_by_name(text, w, language)
+        if called and not listed_places and language() == "fi":
             return LOW, "name word in the case of whom one calls"
         if w.info.first and _person_predicate(text, end):
             return LOW, "name word said to be a person"
