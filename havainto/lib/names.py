@@ -176,7 +176,10 @@ OTHER_FIRST_NAMES = _words(
     oleg pavel juri yuri olga irina tatjana tatiana svetlana jelena elena natalia natalja
     oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
     kristjan jaanus toomas tiit margus mart kadri kersti liis triin
-    mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan
+    mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan ali
+    wang zhang chen yang huang zhao zhou zhu guo gao luo zheng liang xie deng cao peng zeng
+    xiao tian dong yuan cai jiang cheng shen yao liu wei jun mei ming hui jie ling xin yan
+    ying hong fang jing lei qiang xiu
     linh minh anh thuy huong tuan quang thi ngoc duc thanh hoang huy hanh phuong trang
     lan hoa mai nguyet dung hung van
     somchai somsak supaporn siriporn malee nittaya kanya wanida sompong araya ratana
@@ -279,6 +282,8 @@ _PERSON_BEFORE = _words(
     client mother father son daughter child mr mrs ms miss named called patient resident
     terveisin t. hälsningar mvh regards nimi namn name
     soitin soita soitimme tapasin ring ringde ringa träffade call met
+    tyttärensä poikansa lapsensa lapsiaan miehensä vaimonsa puolisonsa äitinsä isänsä
+    siskonsa veljensä dotter son bror syster hustru husband wife brother sister
     """
 )
 
@@ -445,7 +450,8 @@ _NAMED_THING = _words(
     """
     katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
     puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
-    päivää palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen dag dagen torttu tortut
+    päivää päivälle päivältä päivät palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen
+    dag dagen torttu tortut
     torttuja torttua patsas patsaan patsaalla alue alueen alueella alueilla alueelle alueelta
     alueiden kaupunginosa kaupunginosan kaupunginosassa kaupunginosissa lähiö lähiön lähiössä
     kylä kylän kylässä kylään kylästä kylällä byn
@@ -479,6 +485,19 @@ _NOT_SURNAMES = _words(
     sibbo kyrkslätt ingå raseborg hangö grankulla esbo vanda pargas nagu korpo houtskär iniö
     dragsfjärd västanfjärd kimitoön salo åbo tammerfors helsingfors uleåborg björneborg
     luxemburg hamburg salzburg edinburgh strasbourg
+    """
+)
+
+#: Swedish names of places in Finland (and a few abroad), which Voikko does not know: places,
+#: also in the genitive ("Gustavs", "Nystads"); one that is also a name stays ambiguous.
+SWEDISH_PLACE_NAMES = _NOT_SURNAMES | _words(
+    """
+    nystad gustavs nådendal reso masku nousis virmo pemar sagu letala kimitoön lojo sjundeå
+    mörskom lappträsk pyttis lahtis träskända kervo tusby hyvinge tavastehus villmanstrand
+    fredrikshamn kotka nyslott joensuu kajana karis pojo tenala snappertuna bromarv esse
+    kaskö korsnäs oravais maxmo replot vallgrund munsala jeppo terjärv kållby purmo
+    mariehamn jomala finström saltvik sund vårdö lemland lumparland föglö kökar sottunga
+    kumlinge brändö geta hammarland eckerö övermark pörtom tjöck lappfjärd sideby
     """
 )
 
@@ -628,6 +647,11 @@ def word_info(word: str) -> WordInfo:
         genitive = lower.endswith("s")
     elif not known and _SLAVIC_SURNAME.fullmatch(lower):
         last = known = True
+    written = word.lower()
+    if written in SWEDISH_PLACE_NAMES or (
+        written.endswith("s") and written[:-1] in SWEDISH_PLACE_NAMES
+    ):
+        place = place_nom = known = True  # "i Nystad och Gustavs"
     return WordInfo(
         first=first_singular,
         first_plural=first and not first_singular,
@@ -1119,6 +1143,22 @@ def _known_word(word: str, lang: str) -> bool:
     return simplemma is None or simplemma.is_known(word.lower(), lang=lang)
 
 
+# Lower-case particles inside a name ("Rowena dela Cruz", "Ahmed al Hakim", "Jan van Dijk").
+_PARTICLES = _words("dela de del della da das dos do du van von der den ter al el bin ibn bint abu")
+
+
+def _name_particle(text: str, words: list[_Word], j: int) -> bool:
+    """A particle after word ``j`` and a capitalised name word after it, all adjacent."""
+    if j + 2 >= len(words) or words[j + 1].token.text not in _PARTICLES:
+        return False
+    after = words[j + 2]
+    return (
+        _adjacent(text, words[j], words[j + 1])
+        and _adjacent(text, words[j + 1], after)
+        and after.category in _FOLLOWER
+    )
+
+
 def _ends_full_name(nxt: _Word) -> bool:
     """Can ``nxt`` be the third or fourth part of a name: a first name or surname, or a word
     Voikko does not know ("Nguyen Thi Lan", "Ali Hassan Abdi", "Anna Maria Lindqvist")?"""
@@ -1227,16 +1267,20 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
                 add(i, i + 1, MEDIUM, "initial+surname")
             continue
         j = i
-        while (
-            j + 1 < len(words)
-            and j - i + 1 < _MAX_PARTS
-            and _adjacent(text, words[j], words[j + 1])
-            and (
-                (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1], language))
-                or (j > i and _ends_full_name(words[j + 1]))
-            )
-        ):
-            j += 1
+        while j - i + 1 < _MAX_PARTS:
+            if _name_particle(text, words, j) and (j > i or w.category in _FOLLOWER):
+                j += 2  # "Rowena dela Cruz", "Fatima al Hakim"
+            elif (
+                j + 1 < len(words)
+                and _adjacent(text, words[j], words[j + 1])
+                and (
+                    (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1], language))
+                    or (j > i and _ends_full_name(words[j + 1]))
+                )
+            ):
+                j += 1
+            else:
+                break
         if j > i:
             add(i, j, HIGH, "full name")
 
@@ -1270,7 +1314,7 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     # … Rauhan isosisko", "Perhe Koskinen … Koskisten lapsi".
     bases = set().union(*(_name_bases(w.core) for k, w in enumerate(words) if taken[k]))
     for i, w in enumerate(words):
-        if taken[i] or w.category in (NONE, COMMON, UNKNOWN) or not bases:
+        if taken[i] or w.category in (NONE, COMMON) or not bases:
             continue
         if _name_bases(w.core) & bases and not (w.info.last and w.info.inner_case):
             add(i, i, LOW, "the same name again")
@@ -1279,14 +1323,34 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     return found
 
 
+# Clitics that may follow a name's case ending ("Latekin", "Liisallekaan").
+_CLITICS = ("kaan", "kään", "kin", "han", "hän", "pa", "pä", "ko", "kö")
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _name_bases(word: str) -> frozenset[str]:
-    """The base forms of a capitalised word (lower case), or the word itself if Voikko does not
-    know it (then only the same form matches)."""
+    """The base forms of a capitalised word (lower case): Voikko's, a listed name's, or for a
+    word Voikko does not know the word with a clitic and a case ending taken off ("Hoxhan",
+    "Hoxhat" → hoxha; "Rowenas" → rowena; "Latekin" → late)."""
     lower = word.lower()
-    stem = _listed_stem(lower, _LISTED_FIRST_NAMES) or _listed_stem(lower, FINNISH_SURNAME_WORDS)
+    # With and without what may be a clitic ("Hoxhan" is no "Hox" + -han).
+    forms = {lower} | {
+        lower[: -len(clitic)]
+        for clitic in _CLITICS
+        if lower.endswith(clitic) and len(lower) - len(clitic) >= 3
+    }
     bases = {r.get("BASEFORM", "").lower() for r in _readings(word)} - {""}
-    return frozenset(bases | ({stem} if stem else set()) or {lower})
+    for form in forms:
+        stem = _listed_stem(form, _LISTED_FIRST_NAMES) or _listed_stem(form, FINNISH_SURNAME_WORDS)
+        bases |= {stem} if stem else set()
+    if not bases:
+        bases = forms | {
+            form[: -len(ending)]
+            for form in forms
+            for ending in (*_NAME_ENDINGS, "t")
+            if form.endswith(ending) and len(form) - len(ending) >= 3
+        }
+    return frozenset(bases)
 
 
 def _listed_with(text: str, words: list[_Word], i: int) -> list[int]:

@@ -638,7 +638,7 @@ _ID_KEY = re.compile(
     r"""
     (?P<key>(?i:numero|nro|nr|n:o|nummer|numret|number|no|tunnus|tunniste|id))
     [a-zäöå]{0,6}\.?(?![\w])
-    (?P<sep>[ \u00a0]*(?:[:#=]|on|oli|olisi|är|var|is|was)?[ \u00a0]*)
+    (?P<sep>[ \u00a0]*(?:[:#=(]|on|oli|olisi|är|var|is|was)?[ \u00a0]*)
     """,
     re.VERBOSE,
 )

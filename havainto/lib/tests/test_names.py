@@ -150,6 +150,15 @@ NAMES = [
     # A town's name before a verb only a person does; an English first name given an age.
     ("Koski kertoi, että vuokra nousi taas.", ["Koski"]),
     ("Rose, 15, says she sleeps at a friend's place.", ["Rose"]),
+    # Chinese names; a name with a particle; children named after a possessive person word;
+    # the same unknown name again in another case or with a clitic.
+    ("Zhang Wei tuli vastaanotolle yksin.", ["Zhang Wei"]),
+    ("Tapasimme Maria de Souzan ja hänen poikansa.", ["Maria de Souzan"]),
+    ("Hänen lapsensa Amani ja Joseph odottavat paikkaa.", ["Amani", "Joseph"]),
+    (
+        "Kävin Tran Bichin luona. Tran Bichillekin on luvattu tulkki.",
+        ["Tran Bichin", "Tran Bichillekin"],
+    ),
 ]
 
 
@@ -277,6 +286,9 @@ NOT_NAMES = [
     # Towns listed together in the cases of whom one asks; a village named after a family.
     "Porvoolta ja Loviisalta pyydettiin lausunnot.",
     "Heikkisen kylässä ei ole enää kauppaa.",
+    # Swedish names of Finnish towns, also one that is a man's name in the genitive; a day.
+    "Jourtiderna blev längre i Nystad och Gustavs.",
+    "Toivomme samanlaista tapahtumaa Snellmanin päivälle.",
 ]
 
 

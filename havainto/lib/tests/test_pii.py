@@ -569,6 +569,7 @@ def test_generated_codes_with_one_space_are_found_as_high(rng: random.Random, ga
         ("Kela-kortin numero 123456789 oli kopiossa.", "123456789"),
         ("Laskun numero 2025-00123 on erääntynyt.", "2025-00123"),
         ("Client ID 99887766 was wrong.", "99887766"),
+        ("Väärä asiakasnumero (52 660 118) esti maksun.", "52 660 118"),
     ],
 )
 def test_it_finds_customer_and_other_numbers_named_as_such(text: str, identifier: str) -> None:
