@@ -549,8 +549,14 @@ _PROPER_PLACE_CLASSES = frozenset({"paikannimi", "nimi"})
 # Kivelle", "Mäkelältä tuli viesti"). Towns mostly take the inner cases ("Lahteen", "Salosta").
 _OUTER_CASES = frozenset({"ulkotulento", "ulkoeronto"})
 _OUTER_ENDINGS = ("lle", "lta", "ltä")
-# Where, from where, to where: a surname in these cases is a place ("asuu Koskelassa").
-_INNER_CASES = frozenset({"sisaolento", "sisaeronto", "sisatulento"})
+# Where: a surname in this case is a place ("asuu Koskelassa").
+# (Only the inessive: "huoli Hämäläisistä" is about people, "yhteyttä Virtaseen" to one.)
+_INNER_CASES = frozenset({"sisaolento"})
+# Every local case: towns listed in them with a name word make it a town ("Koskelta ja
+# Pihlajamäestä").
+_LOCAL_CASES = frozenset(
+    {"sisaolento", "sisaeronto", "sisatulento", "ulkoolento", "ulkoeronto", "ulkotulento"}
+)
 # Months among the English first names that are words: never names ("in May and June").
 _MONTHS = frozenset({"may", "june", "april"})
 
@@ -617,7 +623,7 @@ def word_info(word: str) -> WordInfo:
     if lower in _LISTED_FIRST_NAMES:
         first = first_singular = swedish = True
         known = True
-    elif not known and (stem := _listed_stem(lower, _LISTED_FIRST_NAMES)):
+    elif not known and (stem := _inflected_listed_name(lower)):
         # Inflected: Swedish genitive "Mikaelas", Finnish "Fatimalle", "Omarin".
         first = first_singular = swedish = True
         genitive = lower.endswith(("s", "n"))
@@ -687,6 +693,23 @@ def _is_surname_shaped_place(base: str) -> bool:
     left as places ("Kaustinen", "Kuhmoisissa")."""
     lower = base.lower()
     return lower.endswith("nen") and lower not in NEN_MUNICIPALITIES
+
+
+def _inflected_listed_name(lower: str) -> str | None:
+    """The listed first name of an inflected form, also with a clitic ("Fatimalle",
+    "Zahrakin", "Omarinkin")."""
+    bare = _without_clitic(lower)
+    if bare != lower and bare in _LISTED_FIRST_NAMES:
+        return bare
+    return _listed_stem(bare, _LISTED_FIRST_NAMES)
+
+
+def _without_clitic(lower: str) -> str:
+    """The word without a clitic, if it has one after at least three letters ("zahrakin")."""
+    for clitic in _CLITICS:
+        if lower.endswith(clitic) and len(lower) - len(clitic) >= 3:
+            return lower[: -len(clitic)]
+    return lower
 
 
 def _listed_stem(lower: str, listed: frozenset[str], shortest: int = 3) -> str | None:
@@ -781,8 +804,8 @@ def _category(info: WordInfo) -> str:
 def _word_made_name(text: str, w: _Word) -> bool:
     """A capitalised ordinary word that the text makes a name: "nimi on Tähti", "herra Salo",
     "Tähti (6 v) on sijoitettu"."""
-    if w.category != COMMON:
-        return False
+    if w.category != COMMON or w.core.lower() in _CLAUSE_WORDS:
+        return False  # "Moni 18-vuotias asiakas": a quantifier, not a name given an age
     if _named_before(text, w.token.start):
         return True
     age = _ONE_AGE_AFTER.match(text, w.written_end) if w.info.noun else None
@@ -808,7 +831,8 @@ _QUOTES = "\"'“”‘’«»"
 def _lower_case_candidate(text: str, w: _Word) -> bool:
     """A lower-case word that may be a hasty note's name; not one in quotes or the head of a
     compound ("’lean’-juomia": a slang word, though "Lean" is a first name to Voikko)."""
-    if not (w.category == NONE and len(w.core) > 2 and w.core.isalpha() and w.core.islower()):
+    core = w.core.replace("-", "")  # "jukka-pekka", "anne-mari"
+    if not (w.category == NONE and len(core) > 2 and core.isalpha() and core.islower()):
         return False
     before = text[w.token.start - 1 : w.token.start]
     after = text[w.token.end : w.token.end + 1]
@@ -820,7 +844,7 @@ def _lower_case_name(w: _Word) -> _Word:
     virtanen"): a name when Voikko knows it only as a first name or surname (no ordinary
     reading, no place). Ambiguous words ("toivo", "koski") stay words. Not in Swedish or
     English text, where many ordinary words are Finnish names to Voikko ("ville", "job")."""
-    info = word_info(w.core.capitalize())
+    info = word_info("-".join(part.capitalize() for part in w.core.split("-")))
     if _category(info) != STRONG or info.swedish:
         return w
     return dataclasses.replace(w, info=info, category=STRONG)
@@ -910,7 +934,8 @@ _NAMED_BEFORE = re.compile(
     r"""(?ix)
     (?:\b(?:herra|herralle|herran|rouva|rouvalle|rouvan|neiti|herr|fru|fröken|mr|mrs|ms)\.?
      |(?P<owner>\w+)\s+(?:nimi|nimensä|namn|name)\s+(?:on|oli|är|var|is|was)
-     |\b(?:nimeltään|heter|hette|named))
+     |\b(?:nimeltään|heter|hette|named|kallas|kutsutaan|kutsuvat)
+     |\b(?:call|calls|called|kallar|kallade)\s+(?:her|him|them|henne|honom|dem))
     [ \u00a0]+$
     """
 )
@@ -1396,8 +1421,11 @@ def _single_word_rule(
     # after an ambiguous one only a past tense does ("Onni kertoi", not "Satu kertoo").
     verbs = _VERB_AFTER
     if w.sentence_start:
-        # In Finnish an unknown word is no Finnish word, so "Pena kävi", "Kake pyysi" are people.
-        unknown_elsewhere = w.category == UNKNOWN and language() != "fi"
+        # An unknown word that is no word of the text's language is a name before a past verb
+        # of a person ("Pena kävi", "Kake pyysi", "Lisen ringde"; not "Flera sade").
+        unknown_elsewhere = (
+            w.category == UNKNOWN and language() != "fi" and _known_word(w.core, language())
+        )
         verbs = frozenset() if unknown_elsewhere else _PAST_VERBS
     after = _context_after(text, w, end, verbs=verbs)
     if w.category == STRONG:
@@ -1457,8 +1485,7 @@ def _place_like(w: _Word) -> bool:
         return True
     if w.info.name:
         return False
-    local = _INNER_CASES | _OUTER_CASES | {"ulkoolento"}
-    return any(case in local for _cls, case in word_classes(w.core))
+    return any(case in _LOCAL_CASES for _cls, case in word_classes(w.core))
 
 
 def _called_by_name(text: str, w: _Word, language: Callable[[], str]) -> bool:

@@ -49,6 +49,12 @@
     Names are a *warning* (:data:`WARNING_KINDS`): the reporter may confirm that they are not
     clients. All other kinds block (:data:`BLOCKING_KINDS`).
 
+A public service's phone number or an office's address is not reported when a service or
+office word comes before it in its sentence and nothing in the sentence makes it someone's own
+("Kriisipuhelimen numero …", "Kelan toimisto (Kauppakatu 4)"; not "asiakkaan puhelinnumero …",
+"asuu Kauppakatu 4:ssä"); toll-free 0800 numbers never are. A register number in a sentence
+about a board's or a region's own matter is no one's identifier.
+
 The detector is deliberately rule based, so the rules can be read, reviewed and tested.
 Offsets are Python ``str`` offsets, ``end`` exclusive.
 """
@@ -872,12 +878,60 @@ def _name_findings(text: str) -> list[Finding]:
     return [Finding("name", m.start, m.end, m.confidence) for m in find_names(text)]
 
 
+# A public service's number and an office's address are nobody's personal data: reports tell
+# where help is ("Kriisipuhelimen numero 09 2525 0111", "Kelan toimisto (Kauppakatu 4)"). A
+# service or office word before the finding in its sentence, and no word of someone's own
+# number or home in it, decide; a toll-free 0800 number is always a service's.
+_SERVICE_BEFORE = re.compile(
+    r"(?i:(?:kriisi|neuvonta|auttava[ \u00a0]|vanhempain|palvelu|päivystys|jour|kris)"
+    r"(?:puhelim|puhelin|telefon)|puhelinneuvon|neuvonta|neuvonnan|palvelunumero|vaihde|"
+    r"päivystys|linja|linje|rådgivning|helpline|hotline|crisis line|switchboard|advice line|"
+    r"toimisto|toimipiste|palvelupiste|päiväkeskus|terveysasema|byrå|kontor|office|centre|"
+    r"center)"
+)
+_OWN_CONTACT = re.compile(
+    r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äidin|isän|oma|omaan|omasta|numeronsa|his|her|"
+    r"their|client's|mother's|father's|hans|hennes|deras|klientens|mammans|pappans|soitti|"
+    r"hänelle|häneltä|perheen|yhteyshenkilö|"
+    r"ringde|called|asuu|asui|asuvat|kotona|kotiin|kodin|bor|bodde|bostad|hemma|lives|lived|"
+    r"home)\b)"
+)
+_TOLL_FREE = re.compile(r"(?:\+358[ \u00a0-]?|0)800")
+_SENTENCE_BREAK = re.compile(r"[.!?][\s\u00a0]+(?=[A-ZÅÄÖ])|\n")
+
+
+def _public_contact(text: str, finding: Finding) -> bool:
+    value = text[finding.start : finding.end]
+    if finding.kind == "phone" and _TOLL_FREE.match(re.sub(r"[ \u00a0()-]", "", value)):
+        return True
+    window = text[max(0, finding.start - 80) : finding.start]
+    # Only this sentence: after the last full stop that ends one ("puh." does not).
+    breaks = list(_SENTENCE_BREAK.finditer(window))
+    before = window[breaks[-1].end() :] if breaks else window
+    after = text[finding.end : finding.end + 120]
+    end = _SENTENCE_BREAK.search(after)
+    sentence = before + value + (after[: end.start()] if end else after)
+    if not _SERVICE_BEFORE.search(before) or _OWN_CONTACT.search(sentence):
+        return False
+    # A person named in the sentence makes a number theirs ("Farhad Hosseini (p. 050 …)"); an
+    # office's address may stand beside a client's name ("Kelan toimisto (Kauppakatu 4) neuvoi
+    # Hussein Mahamedia").
+    return finding.kind != "phone" or not find_names(sentence)
+
+
+def _not_public(finder: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:
+    def find(text: str) -> list[Finding]:
+        return [f for f in finder(text) if not _public_contact(text, f)]
+
+    return find
+
+
 _FINDERS: dict[str, Callable[[str], list[Finding]]] = {
     "hetu": _find_hetus,
     "email": _find_emails,
     "other_id": _find_other_ids,
-    "phone": lambda text: _find_phones(text) + _find_foreign_phones(text),
-    "address": _find_addresses,
+    "phone": _not_public(lambda text: _find_phones(text) + _find_foreign_phones(text)),
+    "address": _not_public(_find_addresses),
     "name": _name_findings,
 }
 

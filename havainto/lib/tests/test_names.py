@@ -159,6 +159,12 @@ NAMES = [
         "Kävin Tran Bichin luona. Tran Bichillekin on luvattu tulkki.",
         ["Tran Bichin", "Tran Bichillekin"],
     ),
+    # A nickname given by a naming verb; a listed name with a clitic; a hyphenated first name
+    # in a hasty lower-case note; a surname in the elative ("about the Virtanens").
+    ("Her friends call her Dolly, though her name is different.", ["Dolly"]),
+    ("Fatimakin odottaa yhä päätöstä.", ["Fatimakin"]),
+    ("kotikäynnillä marja-leena kertoi, ettei ruokaa ole.", ["marja-leena"]),
+    ("Koululta on tullut huolia Virtasista jo syksyllä.", ["Virtasista"]),
 ]
 
 
@@ -289,6 +295,7 @@ NOT_NAMES = [
     # Swedish names of Finnish towns, also one that is a man's name in the genitive; a day.
     "Jourtiderna blev längre i Nystad och Gustavs.",
     "Toivomme samanlaista tapahtumaa Snellmanin päivälle.",
+    "Moni 18-vuotias asiakas jää ilman jälkihuoltoa.",
 ]
 
 

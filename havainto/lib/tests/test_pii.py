@@ -196,7 +196,6 @@ def test_a_generated_code_in_filler_text_is_always_found_exactly(
         "02 262 6111",
         "(013) 123 456",
         "017 123 4567",
-        "0800 123 456",
         "020 634 0200",
         "0295 020 500",
         "010 123 4567",
@@ -247,8 +246,21 @@ def test_it_finds_phone_numbers_without_a_space_after_the_abbreviation() -> None
 
 
 def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
-    assert only_finding("0800 123 456").confidence == "medium"
+    assert only_finding("020 634 0200").confidence == "medium"
     assert only_finding("040 718 2293").confidence == "high"
+
+
+def test_public_services_numbers_and_offices_addresses_are_nobodys() -> None:
+    # A toll-free number is always a service's; a service's or an office's word before the
+    # number or address, with no word of someone's own number or home, makes it public.
+    assert found("Vanhempien neuvontalinja vastaa numerossa 0800 414 004.") == []
+    assert found("Päihdeneuvonnan numero 09 310 5017 on ruuhkainen iltaisin.") == []
+    assert found("Sosiaalitoimisto (Asemakatu 12) on auki vain aamuisin.") == []
+    assert found("Hjälplinjen på 020 77 8800 svarar bara dagtid.") == []
+    # Someone's own number or home stays personal, with or without a service word.
+    assert found("Asiakas soitti puhelinneuvontaan numerosta 040 718 2293.") == ["040 718 2293"]
+    assert found("Hän asuu Asemakatu 12:ssa toimiston vieressä.") == ["Asemakatu 12"]
+    assert found("Kela-toimiston jälkeen äiti antoi numeronsa 050 552 1177.") == ["050 552 1177"]
 
 
 def test_a_count_after_a_phone_number_is_not_part_of_it() -> None:
