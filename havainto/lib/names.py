@@ -283,7 +283,8 @@ _PERSON_BEFORE = _words(
     terveisin t. hälsningar mvh regards nimi namn name
     soitin soita soitimme tapasin ring ringde ringa träffade call met
     tyttärensä poikansa lapsensa lapsiaan miehensä vaimonsa puolisonsa äitinsä isänsä
-    siskonsa veljensä dotter son bror syster hustru husband wife brother sister
+    siskonsa veljensä dotter son bror syster hustru husband wife brother sister student
+    opiskelija studerande
     """
 )
 
@@ -351,7 +352,7 @@ _PLACE_PREPOSITIONS = _words("i på från till vid inom utanför mot kring in at
 _SAINT = _words("s:t st sankt sankta pyhän pyhä saint san santa")
 
 # Words that join names in a list ("Venla ja Aatu").
-_JOINERS = _words("ja sekä tai och eller and or")
+_JOINERS = _words("ja sekä tai och eller and or eli alias aka")  # "Tuomas eli Tumppi"
 
 # An institution word after a full name or a surname makes it part of a place or organisation
 # name ("Mikael Agricolan koulu", "Toivolan nuorisotalo", "Aleksis Kiven päivä"), not a person.
@@ -1275,7 +1276,11 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         alone = first == last and words[first].info.first
         if _COMPOUND_AFTER.match(text, end_of_word):
             return  # "Lapin Helmi -hanke", "Housing First -malli": the head is a thing
-        if not _institution_after(text, end_of_word, first_name_alone=alone):
+        if any(words[k].core.lower() in _NAMED_THING for k in range(first + 1, last + 1)):
+            return  # "the Mannerheim League for Child Welfare"
+        # "rouva Laaksosen palvelutalon käytävällä": a title makes a person of any name.
+        titled = _named_before(text, start)
+        if titled or not _institution_after(text, end_of_word, first_name_alone=alone):
             found.append(NameMatch(start, end, confidence, rule))
 
     # 1. Full names: "First Last", "First Middle Last", "Last First", "O. Nurmi".
@@ -1372,7 +1377,7 @@ def _name_bases(word: str) -> frozenset[str]:
         bases = forms | {
             form[: -len(ending)]
             for form in forms
-            for ending in (*_NAME_ENDINGS, "t")
+            for ending in (*_NAME_ENDINGS, "t", "it", "ien")
             if form.endswith(ending) and len(form) - len(ending) >= 3
         }
     return frozenset(bases)

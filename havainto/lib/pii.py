@@ -845,6 +845,8 @@ def _find_other_ids(text: str) -> list[Finding]:
             continue
         if _a_boards_matter(text, v.start(), v.start() + len(value)):
             continue
+        if re.fullmatch(r"(?:\+358|0)[\d \u00a0-]{6,}", value):
+            continue  # "Asiakkaan numero on 040 718 2934": a phone number, for the phone finder
         confidence = HIGH if owned else MEDIUM
         found.append(Finding("other_id", v.start(), v.start() + len(value), confidence))
     for m in _PLATE.finditer(text):
@@ -885,7 +887,8 @@ def _name_findings(text: str) -> list[Finding]:
 _SERVICE_BEFORE = re.compile(
     r"(?i:(?:kriisi|neuvonta|auttava[ \u00a0]|vanhempain|palvelu|päivystys|jour|kris)"
     r"(?:puhelim|puhelin|telefon)|puhelinneuvon|neuvonta|neuvonnan|palvelunumero|vaihde|"
-    r"päivystys|linja|linje|rådgivning|helpline|hotline|crisis line|switchboard|advice line|"
+    r"päivystys|päivystyk|jour(?:en|tjänst|telefon)?\b|linja|linje|rådgivning|helpline|"
+    r"hotline|crisis line|service line|switchboard|advice line|"
     r"toimisto|toimipiste|palvelupiste|päiväkeskus|terveysasema|byrå|kontor|office|centre|"
     r"center)"
 )

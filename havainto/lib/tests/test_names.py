@@ -165,6 +165,11 @@ NAMES = [
     ("Fatimakin odottaa yhä päätöstä.", ["Fatimakin"]),
     ("kotikäynnillä marja-leena kertoi, ettei ruokaa ole.", ["marja-leena"]),
     ("Koululta on tullut huolia Virtasista jo syksyllä.", ["Virtasista"]),
+    # A title before a name outweighs an institution word after it; a student named; a
+    # foreign surname again in the plural.
+    ("Tapasin herra Lindforsin kirjaston aulassa.", ["Lindforsin"]),
+    ("Student Ayodele Okafor lost her room in May.", ["Ayodele Okafor"]),
+    ("Isä Karim Haddad sai työtä. Haddadit muuttavat syksyllä.", ["Karim Haddad", "Haddadit"]),
 ]
 
 
@@ -296,6 +301,7 @@ NOT_NAMES = [
     "Jourtiderna blev längre i Nystad och Gustavs.",
     "Toivomme samanlaista tapahtumaa Snellmanin päivälle.",
     "Moni 18-vuotias asiakas jää ilman jälkihuoltoa.",
+    "The Mannerheim League for Child Welfare runs the drop-in.",
 ]
 
 

@@ -261,6 +261,13 @@ def test_public_services_numbers_and_offices_addresses_are_nobodys() -> None:
     assert found("Asiakas soitti puhelinneuvontaan numerosta 040 718 2293.") == ["040 718 2293"]
     assert found("Hän asuu Asemakatu 12:ssa toimiston vieressä.") == ["Asemakatu 12"]
     assert found("Kela-toimiston jälkeen äiti antoi numeronsa 050 552 1177.") == ["050 552 1177"]
+    assert found("Socialjouren nås dygnet runt på numret 02 2626 600.") == []
+    assert found("Kriisipäivystyksen numero 09 310 44222 ei vastaa öisin.") == []
+
+
+def test_a_clients_phone_number_after_a_number_word_is_a_phone_number() -> None:
+    finding = only_finding("Asiakkaan numero on 050 718 2934, soita ennen pyhiä.")
+    assert (finding.kind, finding.confidence) == ("phone", "high")
 
 
 def test_a_count_after_a_phone_number_is_not_part_of_it() -> None:
