@@ -208,6 +208,7 @@ _NAME_ENDINGS = (
     "ista",
     "iin",
     "ia",
+    "iä",
     "in",
     "n",
     "a",
@@ -260,6 +261,7 @@ NOT_PEOPLE = _words(
     sininauha sininauhasäätiö vamlas kompassi kanta-palvelut suomi.fi vero verohallinto
     duodecim oma-asiakas omaolo whatsapp telegram facebook instagram tiktok snapchat teams
     heka sato lumo kojamo hoas toas avara vvo ara y-säätiö
+    parkinson alzheimer crohn asperger tourette huntington hodgkin bechterew sjögren
     """
 )
 
@@ -276,7 +278,8 @@ _PERSON_BEFORE = _words(
     huoltaja huoltajan sijaisäiti sijaisisä sijaislapsi sijaislapsen oppilas oppilaan asukas
     asukkaan vuokralainen vuokralaisen omainen omaisen tyttöystävä poikaystävä kaveri kaverin
     ystävä ystävän vauva vauvan henkilö henkilön
-    klienten klient kunden kund patienten patient mamma mamman pappa pappan modern fadern
+    klienten klientens klient kunden kundens kund patienten patientens patient mamma mamman
+    pappa pappan modern fadern
     mor far dottern sonen barnet pojken flickan familjen herr fru fröken maken hustrun sambon
     mormor farmor morfar farfar brodern systern grannen eleven heter
     client mother father son daughter child mr mrs ms miss named called patient resident
@@ -365,6 +368,7 @@ _INSTITUTION_STEMS = (
     "keskus",
     "keskuks",
     "museo",
+    "museum",
     "teatteri",
     "sairaala",
     "kirko",
@@ -451,7 +455,8 @@ _NAMED_THING = _words(
     """
     katu kadun kadulla kadulle kadulta tie tien tiellä tielle tieltä kuja kujan kujalla
     puisto puiston puistossa aukio aukiolla tori torilla silta sillalla päivä päivän päivänä
-    päivää päivälle päivältä päivät palkinto palkinnon säätiö ry oy oyj ab rf ky gatan vägen
+    päivää päivälle päivältä päivät viikko viikon viikolla week vecka veckan palkinto palkinnon
+    säätiö ry oy oyj ab rf ky gatan vägen
     dag dagen torttu tortut
     torttuja torttua patsas patsaan patsaalla alue alueen alueella alueilla alueelle alueelta
     alueiden kaupunginosa kaupunginosan kaupunginosassa kaupunginosissa lähiö lähiön lähiössä
@@ -560,6 +565,9 @@ _LOCAL_CASES = frozenset(
 )
 # Months among the English first names that are words: never names ("in May and June").
 _MONTHS = frozenset({"may", "june", "april"})
+_ENGLISH_MONTHS = _MONTHS | _words(
+    "january february march july august september october november december"
+)
 
 
 def _readings(word: str) -> list[dict[str, str]]:
@@ -996,6 +1004,16 @@ _COMPOUND_AFTER = re.compile(
     r"[ \u00a0]+[-\u2010\u2011\u2013](?!(?:niminen|nimi|vaari|mummo|täti|setä|eno)\w*)[a-zåäö]"
 )
 
+# Nouns of things that are given names: a name right after one names the thing.
+_THING_BEFORE = _words(
+    """
+    hanke hankkeen hankkeessa projekti projektin projekt projektet ryhmä ryhmän ryhmässä kerho
+    kerhon kerhossa nuorisotalo nuorisotalon talo talon palvelutalo palvelutalon palveluauto
+    palveluauton museo museum säätiö yhdistys förening kampanja kampanjan kampanj campaign
+    project programme ohjelma ohjelman verkosto nätverk network gruppen gruppe
+    """
+)
+
 # Person words that are capitalised before a name: honorifics and letter closings.
 _HONORIFICS = _words(
     """
@@ -1255,6 +1273,10 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         for w in words:
             if _finnish_word_only_ambiguous(w):
                 w.category = STRONG
+    if any(w.core.lower() in _ENGLISH_MONTHS for w in words) and language() == "en":
+        for w in words:
+            if w.core.lower() in _ENGLISH_MONTHS:
+                w.category = NONE  # "in August"
     for prev, w in zip(words, words[1:], strict=False):
         gap = text[prev.token.end : w.token.start]
         if prev.token.text.lower() in _SAINT and gap.strip(" \u00a0") in ("", "."):
@@ -1279,6 +1301,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         if any(words[k].core.lower() in _NAMED_THING for k in range(first + 1, last + 1)):
             return  # "the Mannerheim League for Child Welfare"
         # "rouva Laaksosen palvelutalon käytävällä": a title makes a person of any name.
+        if _previous_word(text, start) in _THING_BEFORE:
+            return  # "nuorisotalo Lemminkäinen", "palveluauto Lähi-Lempi", "Projektet Tove"
         titled = _named_before(text, start)
         if titled or not _institution_after(text, end_of_word, first_name_alone=alone):
             found.append(NameMatch(start, end, confidence, rule))
@@ -1346,7 +1370,10 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
     for i, w in enumerate(words):
         if taken[i] or w.category in (NONE, COMMON) or not bases:
             continue
-        if _name_bases(w.core) & bases and not (w.info.last and w.info.inner_case):
+        town = w.info.place and any(
+            case in _LOCAL_CASES for _cls, case in word_classes(w.core)
+        )  # "Petri Salo muutti Salosta"
+        if _name_bases(w.core) & bases and not (w.info.last and w.info.inner_case) and not town:
             add(i, i, LOW, "the same name again")
 
     found.sort(key=lambda m: m.start)
@@ -1377,7 +1404,7 @@ def _name_bases(word: str) -> frozenset[str]:
         bases = forms | {
             form[: -len(ending)]
             for form in forms
-            for ending in (*_NAME_ENDINGS, "t", "it", "ien")
+            for ending in (*_NAME_ENDINGS, "t", "it", "ien", "jen", "iden", "iä")
             if form.endswith(ending) and len(form) - len(ending) >= 3
         }
     return frozenset(bases)
@@ -1459,7 +1486,10 @@ def _single_word_rule(
         if w.info.last and _next_word(text, end) in _SPEECH_VERBS:
             return LOW, "surname before a verb of speech"  # "Salo sanoi", not "Salo päätti"
         # "Saimme Mäkelältä tiedon", but not "42 lasta Koskelta ja Marttilasta" (towns).
-        listed_places = any(_place_like(words[k]) for k in _listed_with(text, words, i))
+        # Listed with places, or moving between them ("muutti Koskelta Turkuun").
+        around = [k for k in (i - 1, i + 1) if 0 <= k < len(words) and words[k].category != NONE]
+        near = [k for k in around if _adjacent(text, *sorted((words[i], words[k]), key=_start_of))]
+        listed_places = any(_place_like(words[k]) for k in [*_listed_with(text, words, i), *near])
         outer = not w.sentence_start and w.info.outer_case
         called = outer or _called_by_name(text, w, language)
         if called and not listed_places and language() == "fi":
@@ -1482,6 +1512,10 @@ def _single_word_rule(
             return LOW, "surname-like unknown word"
         return None
     return None
+
+
+def _start_of(w: _Word) -> int:
+    return w.token.start
 
 
 def _place_like(w: _Word) -> bool:

@@ -444,10 +444,24 @@ _EMAIL_SPELT = re.compile(
 )
 
 
+# Mailboxes of an office, not a person ("kirjaamo@varha.fi", "info@…", "registrator@…").
+_ROLE_MAILBOXES = frozenset(
+    re.findall(
+        r"\S+",
+        """
+        kirjaamo kirjaamo.sote registratur registrator registry info neuvonta asiakaspalvelu
+        palaute toimisto office contact support kundtjanst kundtjänst kansli sosiaalipaivystys
+        sosiaalitoimisto postmaster noreply no-reply
+        """,
+    )
+)
+
+
 def _find_emails(text: str) -> list[Finding]:
     found = [
         Finding("email", m.start(), m.end(), HIGH if m["at"] == "@" else MEDIUM)
         for m in _EMAIL.finditer(text)
+        if m.group().split("@")[0].lower() not in _ROLE_MAILBOXES
     ]
     found += [Finding("email", m.start(), m.end(), MEDIUM) for m in _EMAIL_SPELT.finditer(text)]
     return found
@@ -803,6 +817,7 @@ _CASE_CODE = re.compile(
 _GOVERNANCE = re.compile(
     r"(?i:aluehallitu|aluevaltuusto|valtuusto|lautakun|hallituks|hankinn|hankinta|strategi|"
     r"talousarvio|koko\s+(?:hyvinvointialue|alueen|kaupungin)|nämnd|fullmäktige|styrelse|"
+    r"johtoryhm|ohjausryhm|ledningsgrupp|"
     r"upphandling|hela\s+välfärdsområdet|council|board|procurement|region-wide|§)"
 )
 _CLIENT_WORDS = re.compile(
@@ -847,6 +862,8 @@ def _find_other_ids(text: str) -> list[Finding]:
             continue
         if re.fullmatch(r"(?:\+358|0)[\d \u00a0-]{6,}", value):
             continue  # "Asiakkaan numero on 040 718 2934": a phone number, for the phone finder
+        if re.fullmatch(r"116[ \u00a0]?\d{3}", value):
+            continue  # a European helpline ("Rikosuhripäivystyksen numero 116 006")
         confidence = HIGH if owned else MEDIUM
         found.append(Finding("other_id", v.start(), v.start() + len(value), confidence))
     for m in _PLATE.finditer(text):
@@ -888,9 +905,13 @@ _SERVICE_BEFORE = re.compile(
     r"(?i:(?:kriisi|neuvonta|auttava[ \u00a0]|vanhempain|palvelu|päivystys|jour|kris)"
     r"(?:puhelim|puhelin|telefon)|puhelinneuvon|neuvonta|neuvonnan|palvelunumero|vaihde|"
     r"päivystys|päivystyk|jour(?:en|tjänst|telefon)?\b|linja|linje|rådgivning|helpline|"
-    r"hotline|crisis line|service line|switchboard|advice line|"
-    r"toimisto|toimipiste|palvelupiste|päiväkeskus|terveysasema|byrå|kontor|office|centre|"
-    r"center)"
+    r"hotline|crisis line|service line|switchboard|advice line)"
+)
+# An office's words before an address (not a service's: "Sosiaalipäivystyksestä ilmoitettiin,
+# että osoitteessa Kontulantie 8 D 40 …" is a home).
+_OFFICE_BEFORE = re.compile(
+    r"(?i:toimisto|piste|päiväkeskus|terveysasema|vastaanot|kirjasto|byrå|kontor|mottagning|"
+    r"office|centre|center|library)"
 )
 _OWN_CONTACT = re.compile(
     r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äidin|isän|oma|omaan|omasta|numeronsa|his|her|"
@@ -914,7 +935,8 @@ def _public_contact(text: str, finding: Finding) -> bool:
     after = text[finding.end : finding.end + 120]
     end = _SENTENCE_BREAK.search(after)
     sentence = before + value + (after[: end.start()] if end else after)
-    if not _SERVICE_BEFORE.search(before) or _OWN_CONTACT.search(sentence):
+    public = _SERVICE_BEFORE if finding.kind == "phone" else _OFFICE_BEFORE
+    if not public.search(before) or _OWN_CONTACT.search(sentence):
         return False
     # A person named in the sentence makes a number theirs ("Farhad Hosseini (p. 050 …)"); an
     # office's address may stand beside a client's name ("Kelan toimisto (Kauppakatu 4) neuvoi

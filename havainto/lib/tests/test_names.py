@@ -170,6 +170,8 @@ NAMES = [
     ("Tapasin herra Lindforsin kirjaston aulassa.", ["Lindforsin"]),
     ("Student Ayodele Okafor lost her room in May.", ["Ayodele Okafor"]),
     ("Isä Karim Haddad sai työtä. Haddadit muuttavat syksyllä.", ["Karim Haddad", "Haddadit"]),
+    # The town of a person's surname in a local case is the town.
+    ("Asiakas Jari Koski muutti Koskelta Turkuun.", ["Jari Koski"]),
 ]
 
 
@@ -302,6 +304,12 @@ NOT_NAMES = [
     "Toivomme samanlaista tapahtumaa Snellmanin päivälle.",
     "Moni 18-vuotias asiakas jää ilman jälkihuoltoa.",
     "The Mannerheim League for Child Welfare runs the drop-in.",
+    # Things given a name after their noun; a museum; a disease; an English month.
+    "Nuorisotalo Väinämöinen suljettiin keväällä.",
+    "Palveluauto Helmi kiertää kylissä.",
+    "Sagalunds museum ordnade ett läger.",
+    "Hon vårdar sin make som har Alzheimers sjukdom.",
+    "The family moved to Espoo in August.",
 ]
 
 

@@ -265,6 +265,15 @@ def test_public_services_numbers_and_offices_addresses_are_nobodys() -> None:
     assert found("Kriisipäivystyksen numero 09 310 44222 ei vastaa öisin.") == []
 
 
+def test_office_mailboxes_helplines_and_a_management_groups_register_number_are_nobodys() -> None:
+    assert found("Lähetä liitteet osoitteeseen kirjaamo@hyvaks.fi ennen perjantaita.") == []
+    assert found("Rikosuhripäivystyksen numero 116 006 jaettiin perheille.") == []
+    assert found("Asia (Dnro ABC/12/05.00/2025) vietiin johtoryhmän käsittelyyn.") == []
+    assert found("Kirjaston digitukipisteen (Linnankatu 9) ohjaus loppui.") == []
+    # A person's mailbox stays personal.
+    assert found("Äidin sähköposti on tiina.k@example.fi.") == ["tiina.k@example.fi"]
+
+
 def test_a_clients_phone_number_after_a_number_word_is_a_phone_number() -> None:
     finding = only_finding("Asiakkaan numero on 050 718 2934, soita ennen pyhiä.")
     assert (finding.kind, finding.confidence) == ("phone", "high")
