@@ -916,7 +916,8 @@ _OFFICE_BEFORE = re.compile(
 _OWN_CONTACT = re.compile(
     r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äidin|isän|oma|omaan|omasta|numeronsa|his|her|"
     r"their|client's|mother's|father's|hans|hennes|deras|klientens|mammans|pappans|soitti|"
-    r"hänelle|häneltä|perheen|yhteyshenkilö|"
+    r"hänelle|häneltä|perheen|yhteyshenkilö|soittaa|soittanut|numerosta|ringer|ringt|"
+    r"calls|calling|"
     r"ringde|called|asuu|asui|asuvat|kotona|kotiin|kodin|bor|bodde|bostad|hemma|lives|lived|"
     r"home)\b)"
 )

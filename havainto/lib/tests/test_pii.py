@@ -272,6 +272,8 @@ def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
         ("Kela-toimiston jälkeen äiti antoi numeronsa 050 552 1177.", ["050 552 1177"]),
         ("Päivystys kertoi, että osoitteessa Kuusitie 8 B 4 oli riita.", ["Kuusitie 8 B 4"]),
         ("Äidin sähköposti on tiina.k@example.fi.", ["tiina.k@example.fi"]),
+        # Calling a service from a number: the caller's own number.
+        ("Mies soittaa kriisipuhelimeen numerosta 09 876 4413 joka ilta.", ["09 876 4413"]),
     ],
 )
 def test_public_services_offices_and_boards_contacts_are_nobodys(
