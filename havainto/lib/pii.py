@@ -826,10 +826,16 @@ _CLIENT_WORDS = re.compile(
 )
 
 
+# How far a sentence is looked for on either side of a finding: a text with no full stops
+# (hostile or a long list) must not make every finding read the whole text.
+_SENTENCE_REACH = 300
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(mark, 0, start) for mark in ".!?\n")
-    rights = [i for i in (text.find(mark, end) for mark in ".!?\n") if i >= 0]
-    return text[left + 1 : min(rights) if rights else len(text)]
+    low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max(text.rfind(mark, low, start) for mark in ".!?\n")
+    rights = [i for i in (text.find(mark, end, high) for mark in ".!?\n") if i >= 0]
+    return text[max(left + 1, low) : min(rights) if rights else high]
 
 
 def _a_boards_matter(text: str, start: int, end: int) -> bool:
@@ -919,6 +925,7 @@ _OWN_CONTACT = re.compile(
     r"hänelle|häneltä|perheen|yhteyshenkilö|soittaa|soittanut|numerosta|ringer|ringt|"
     r"calls|calling|"
     r"ringde|called|asuu|asui|asuvat|kotona|kotiin|kodin|bor|bodde|bostad|hemma|lives|lived|"
+    r"hän|perhe|familjen|family|"
     r"home)\b)"
 )
 _TOLL_FREE = re.compile(r"(?:\+358[ \u00a0-]?|0)800")

@@ -272,14 +272,21 @@ def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
         ("Kela-toimiston jälkeen äiti antoi numeronsa 050 552 1177.", ["050 552 1177"]),
         ("Päivystys kertoi, että osoitteessa Kuusitie 8 B 4 oli riita.", ["Kuusitie 8 B 4"]),
         ("Äidin sähköposti on tiina.k@example.fi.", ["tiina.k@example.fi"]),
-        # Calling a service from a number: the caller's own number.
+        # Calling a service from a number: the caller's own number; moving near an office.
         ("Mies soittaa kriisipuhelimeen numerosta 09 876 4413 joka ilta.", ["09 876 4413"]),
+        ("Toimiston lähelle perhe muutti, Myllytie 4 B 6.", ["Myllytie 4 B 6"]),
     ],
 )
 def test_public_services_offices_and_boards_contacts_are_nobodys(
     text: str, expected: list[str]
 ) -> None:
     assert found(text) == expected
+
+
+def test_only_the_words_near_a_case_number_decide_whether_it_is_a_boards() -> None:
+    # A text without full stops: "aluehallitus" far away does not make this number a board's.
+    text = "Aluehallitus " + "ja muuta " * 60 + "asia LS-2024-01187 odottaa"
+    assert found(text, "other_id") == ["LS-2024-01187"]
 
 
 def test_a_clients_phone_number_after_a_number_word_is_a_phone_number() -> None:
