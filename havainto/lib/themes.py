@@ -178,7 +178,8 @@ def _threads_from_environment() -> int:
     """HAVAINTO_EMBED_THREADS as a thread count; anything but a positive whole number (empty,
     "two", "0") is one thread rather than a crash of every process that embeds."""
     value = os.environ.get("HAVAINTO_EMBED_THREADS", "").strip()
-    return int(value) if value.isdigit() and int(value) >= 1 else 1
+    # isdecimal and isascii: "²" is a digit to str.isdigit but no number to int().
+    return int(value) if value.isascii() and value.isdecimal() and int(value) >= 1 else 1
 
 
 class Embedder:

@@ -420,7 +420,7 @@ def test_a_handful_of_reports_even_without_text_can_be_trained() -> None:
     assert trained.suggest({"title": "", "sectors": ["education"]})[0].code == "schooling"
 
 
-@pytest.mark.parametrize("value", ["", "two", "0", "-3", "1.5"])
+@pytest.mark.parametrize("value", ["", "two", "0", "-3", "1.5", "²", "٣"])
 def test_a_thread_count_that_is_no_positive_number_means_one_thread(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
