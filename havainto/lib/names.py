@@ -406,6 +406,8 @@ _INSTITUTION_STEMS = (
     "[a-zåäö]seura",
     "förbund",
     "sällskap",
+    # A residents' room ("Kankaan asukastupaan"); not any "-tuva" ("joutuvat").
+    "(?:asukas|kylä|nuoriso|seniori|perhe|kansalais|kohtaamis|kahvi|yhteisö)(?:tup|tuva)",
 )
 _CASE_ENDINGS = (
     "",
@@ -434,6 +436,10 @@ _CASE_ENDINGS = (
     "na",
     "nä",
     "t",
+    # Swedish genitives and definite forms: "barnskyddsförbunds", "stiftelsens", "förbundets".
+    "s",
+    "ens",
+    "ets",
 )
 _ENDINGS_RE = "(?:" + "|".join(e for e in _CASE_ENDINGS if e) + ")?$"
 _INSTITUTION_WORD = re.compile("(?:" + "|".join(_INSTITUTION_STEMS) + ")" + _ENDINGS_RE)
@@ -450,6 +456,12 @@ _SOCIETY_WORD = re.compile("(?:seura|liitto|liito)" + _ENDINGS_RE)
 # Virtasen kotiin", "Anderssons hem"); only a compound names an institution ("lastenkoti",
 # "Toivolan nuorisotalo").
 _HOME_WORD = re.compile("(?:koti|kodi|koto|talo|hem)" + _ENDINGS_RE)
+# A street's name ends in one of these, also as the head of a compound ("Paavo Nurmen
+# puistotien palvelutalossa", "Topeliuksen esplanadilla", "Runebergs strandväg").
+_STREET_WORD = re.compile(
+    "[a-zåäö]*(?:katu|kadu|tie|kuja|polku|polu|raitti|väylä|puistikko|esplanadi|bulevardi|"
+    "gata|gatan|väg|vägen|gränd|allé|esplanad)" + _ENDINGS_RE
+)
 # Words that follow a person's name in the name of a street, a day or a company, exactly.
 _NAMED_THING = _words(
     """
@@ -859,6 +871,35 @@ def _lower_case_name(w: _Word) -> _Word:
     return dataclasses.replace(w, info=info, category=STRONG)
 
 
+# Finite verbs of Swedish and English that follow a subject: with them a lower-case word after
+# a person word is that person's name ("klienten stig har sovit", "client john was").
+_SUBJECT_VERBS = _VERB_AFTER | _words(
+    """
+    har hade är var kom kommer fick får ska skulle kan kunde behöver behövde måste slutade
+    sover sov bodde is was has had got gets will would can could cannot needs needed must
+    does did has doesn't didn't isn't wasn't came comes stopped slept
+    """
+)
+
+
+def _lower_case_after_person(text: str, w: _Word, language: Callable[[], str]) -> bool:
+    """A first name written in lower case right after a person word, in any language: "isä
+    ahmed ei saanut", "klienten stig har sovit". A word of the text's language needs a verb
+    after it too ("pojken ville inte" is a boy who did not want to)."""
+    lower = w.core.lower()
+    if _previous_word(text, w.token.start) not in _PERSON_BEFORE or "-" in lower:
+        return False
+    if lower not in _LISTED_FIRST_NAMES and not word_info(w.core.capitalize()).first:
+        return False
+    if lower in _FUNCTION_WORDS:
+        return False
+    lang = language()
+    if not _known_word(lower, lang) and not (lang == "fi" and _is_verb(lower)):
+        return True
+    following = _next_word(text, w.token.end)
+    return _finite_verb(following) if lang == "fi" else following in _SUBJECT_VERBS
+
+
 def _shape_ok(core: str) -> bool:
     """Capitalised, not an acronym, no digits, no capitals inside (except after a hyphen)."""
     if len(core) < 2 or not core[0].isupper() or not core[1:2].islower():
@@ -934,6 +975,11 @@ _ONE_AGE_AFTER = re.compile(
     r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotias\b|år\b|-årig\b)"
 )
 _THING_AGE = re.compile(r"[ \u00a0]*(?:vanh|gammal|old)", re.IGNORECASE)
+# A street and a house number right after a word: where that person lives ("Lindroos på
+# Esplanaden 2 A 5 har igen blivit utan el").
+_HOME_AFTER = re.compile(
+    r"[ \u00a0]+(?:på|i|at|on|in)[ \u00a0]+[A-ZÅÄÖ][\w-]+[ \u00a0]+\d{1,3}(?![\d.:])"
+)
 _ID_AFTER = re.compile(r"[ \u00a0]*[,(][ \u00a0]*(?:\d{6}|\+?\d[\d ]{6,}|p\.|puh|tfn|tel)")
 
 
@@ -1031,6 +1077,8 @@ def _institution_after(text: str, end: int, *, first_name_alone: bool = False) -
     word = _next_word(text, after)
     if word in _NAMED_THING:
         return True
+    if _STREET_WORD.fullmatch(word) and not first_name_alone:
+        return True  # but "Ahmedin koulutie" is Ahmed's way to school
     if _SOCIETY_WORD.fullmatch(word) and text[after:].lstrip(" \u00a0")[:1].isupper():
         return True  # "Aleksis Kiven Seura", but "Virtasen liitto" (a marriage), "Liisan seurassa"
     if _HOME_WORD.fullmatch(word):
@@ -1055,7 +1103,8 @@ def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> b
     noun_after = bool(word) and word not in _FUNCTION_WORDS and lower_case_after
     if possessive and w.info.genitive and w.info.name and noun_after:
         return True
-    return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end))
+    home = (w.info.first or w.info.last) and _HOME_AFTER.match(text, end)
+    return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end) or home)
 
 
 # A copula after a word: "Into on …", "Usko oli …", "Bo är …", "Hope was …". The rest of the
@@ -1268,6 +1317,10 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
 
     if any(_lower_case_candidate(text, w) for w in words) and language() == "fi":
         words = [_lower_case_name(w) if _lower_case_candidate(text, w) else w for w in words]
+    for w in words:
+        if _lower_case_candidate(text, w) and _lower_case_after_person(text, w, language):
+            w.info = dataclasses.replace(word_info(w.core.capitalize()), first=True, known=True)
+            w.category = STRONG
     if any(_finnish_word_only_ambiguous(w) for w in words) and language() != "fi":
         # "Oksana Melnyk från Charkiv": "oksana" is a Finnish word form, but not in Swedish.
         for w in words:

@@ -680,6 +680,7 @@ _ID_OWNER = re.compile(
 _ID_VALUE = re.compile(
     r"""
     (?P<value>
+        (?:[A-ZÅÄÖ]{1,6}[-/](?=[A-ZÅÄÖ]))?  # "FIN-RP 0048812": two letter groups
         (?:[A-ZÅÄÖ]{1,6}(?:[-/]|[ \u00a0](?=\d))?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
         (?:[ \u00a0]\d{3,5}(?![\w]))*
     )
@@ -913,20 +914,28 @@ _SERVICE_BEFORE = re.compile(
     r"päivystys|päivystyk|jour(?:en|tjänst|telefon)?\b|linja|linje|rådgivning|helpline|"
     r"hotline|crisis line|service line|switchboard|advice line)"
 )
-# An office's words before an address (not a service's: "Sosiaalipäivystyksestä ilmoitettiin,
-# että osoitteessa Kontulantie 8 D 40 …" is a home).
+# An office's or a service unit's words before an address in the same clause
+# ("Sosiaalipäivystys osoitteessa Kalevankatu 5 B", "aikuissosiaalityö muutti Kauppakatu
+# 40:stä"); a service that reports a place is not there ("Päivystys kertoi, että osoitteessa
+# Kuusitie 8 B 4 oli riita": see _CLAUSE_BREAK).
 _OFFICE_BEFORE = re.compile(
     r"(?i:toimisto|piste|päiväkeskus|terveysasema|vastaanot|kirjasto|byrå|kontor|mottagning|"
-    r"office|centre|center|library)"
+    r"office|centre|center|library|päivystys|sosiaalityö|palvelut\b|keskus|asema\b|yksikkö|"
+    r"neuvola|socialjour|enhet|mottagningen|unit\b|services\b)"
 )
+_CLAUSE_BREAK = re.compile(r"(?i:\b(?:että|jossa|missä|att|där|that|where)\b|[:;])")
 _OWN_CONTACT = re.compile(
-    r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äidin|isän|oma|omaan|omasta|numeronsa|his|her|"
+    r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äiti|äidin|isä|isän|lapsi|lapsen|oma|omaan|omasta|numeronsa|his|her|"
     r"their|client's|mother's|father's|hans|hennes|deras|klientens|mammans|pappans|soitti|"
     r"hänelle|häneltä|perheen|yhteyshenkilö|soittaa|soittanut|numerosta|ringer|ringt|"
-    r"calls|calling|"
-    r"ringde|called|asuu|asui|asuvat|kotona|kotiin|kodin|bor|bodde|bostad|hemma|lives|lived|"
-    r"hän|perhe|familjen|family|"
-    r"home)\b)"
+    r"calls|calling|ringde|called|hän|perhe|familjen|family)\b)"
+)
+# Words of a home: they make a number or an address someone's wherever they are in the
+# sentence ("Hän asuu Asemakatu 12:ssa toimiston vieressä", "tukiasuntoon osoitteessa …",
+# "kotikäynnin"); home care ("kotihoidon toimisto") and a day-care centre are services.
+_HOME_WORDS = re.compile(
+    r"(?i:\b(?:asuu|asui|asuvat|asunut|bor|bodde|hemma|lives|lived|living|apartment|flat)\b|"
+    r"\b(?:koti(?!hoi)|kodi(?!nhoi)|koto|home)\w*|\w*(?:asunto|asunno|bostad|lägenhet|hembesök)\w*)"
 )
 _TOLL_FREE = re.compile(r"(?:\+358[ \u00a0-]?|0)800")
 _SENTENCE_BREAK = re.compile(r"[.!?][\s\u00a0]+(?=[A-ZÅÄÖ])|\n")
@@ -943,13 +952,30 @@ def _public_contact(text: str, finding: Finding) -> bool:
     after = text[finding.end : finding.end + 120]
     end = _SENTENCE_BREAK.search(after)
     sentence = before + value + (after[: end.start()] if end else after)
-    public = _SERVICE_BEFORE if finding.kind == "phone" else _OFFICE_BEFORE
-    if not public.search(before) or _OWN_CONTACT.search(sentence):
-        return False
-    # A person named in the sentence makes a number theirs ("Farhad Hosseini (p. 050 …)"); an
-    # office's address may stand beside a client's name ("Kelan toimisto (Kauppakatu 4) neuvoi
-    # Hussein Mahamedia").
-    return finding.kind != "phone" or not find_names(sentence)
+    if finding.kind == "phone":
+        return (
+            _SERVICE_BEFORE.search(before) is not None
+            and not _OWN_CONTACT.search(sentence)
+            and not _HOME_WORDS.search(sentence)
+            # A person named in the sentence makes a number theirs ("Farhad Hosseini (p. 050
+            # …)").
+            and not find_names(sentence)
+        )
+    # An address: the office must be in the same clause, and a client's word in that clause
+    # ("Sosiaalipäivystys osoitteessa Kalevankatu 5 B on ainoa paikka, jossa asiakkaan voi
+    # tavata": the client is met there, it is not theirs); a home word anywhere in the
+    # sentence. An office's address may stand beside a client's name ("Kelan toimisto
+    # (Kauppakatu 4) neuvoi Hussein Mahamedia").
+    clauses = list(_CLAUSE_BREAK.finditer(before))
+    before = before[clauses[-1].end() :] if clauses else before
+    following = after[: end.start()] if end else after
+    rest = _CLAUSE_BREAK.search(following)
+    clause = before + value + (following[: rest.start()] if rest else following)
+    return (
+        _OFFICE_BEFORE.search(before) is not None
+        and not _OWN_CONTACT.search(clause)
+        and not _HOME_WORDS.search(sentence)
+    )
 
 
 def _not_public(finder: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:

@@ -172,6 +172,8 @@ NAMES = [
     ("Isä Karim Haddad sai työtä. Haddadit muuttavat syksyllä.", ["Karim Haddad", "Haddadit"]),
     # The town of a person's surname in a local case is the town.
     ("Asiakas Jari Koski muutti Koskelta Turkuun.", ["Jari Koski"]),
+    # A surname alone before where the person lives.
+    ("Sundqvist på Storgatan 14 B 3 saknar fortfarande värme.", ["Sundqvist"]),
 ]
 
 
@@ -310,6 +312,12 @@ NOT_NAMES = [
     "Sagalunds museum ordnade ett läger.",
     "Hon vårdar sin make som har Alzheimers sjukdom.",
     "The family moved to Espoo in August.",
+    # A foundation in the Swedish genitive; a residents' room; a street named after a person as
+    # the head of a compound; a verb at a sentence's start before an address.
+    "Aleksis Kivis stiftelses bidrag räckte inte.",
+    "Hakunilan ja Myyrmäen asukastuvilla on jonoa.",
+    "Kävimme Aleksis Kiven puistokadun kohtaamispaikassa.",
+    "Moved to Mannerheimintie 12 A 4 last spring.",
 ]
 
 
@@ -384,6 +392,16 @@ def test_lower_case_names_in_finnish_notes_are_names_but_ordinary_words_are_not(
     # Words that are also ordinary words or places stay words; Swedish text is left alone.
     assert found("toivo on vähissä ja koski on jäässä, salossa sataa") == []
     assert found("pojken ville inte gå till skolan i augusti") == []
+
+
+def test_a_first_name_in_lower_case_after_a_person_word_is_a_name_in_any_language() -> None:
+    # A name no language has as a word; a name that is also a word, with a verb after it.
+    assert found("nuoren äiti yasmin ei päässyt paikalle") == ["yasmin"]
+    assert found("klientens mamma karin har ingen inkomst") == ["karin"]
+    assert found("the client omar was evicted in May") == ["omar"]
+    # An ordinary word after a person word stays a word.
+    assert found("äiti toivoi tulkkia ja isä kävi töissä") == []
+    assert found("mamman bor ensam och pappan vill flytta") == []
 
 
 # ---------------------------------------------------------------------------------------------

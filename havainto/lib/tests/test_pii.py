@@ -266,6 +266,9 @@ def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
         ("Lähetä liitteet osoitteeseen kirjaamo@hyvaks.fi ennen perjantaita.", []),
         ("Rikosuhripäivystyksen numero 116 006 jaettiin perheille.", []),
         ("Asia (Dnro ABC/12/05.00/2025) vietiin johtoryhmän käsittelyyn.", []),
+        # A service unit at or moving from an address, with a client in a later clause.
+        ("Perhekeskus osoitteessa Puistokatu 3 A, jossa asiakkaita tavataan, sulkeutuu.", []),
+        ("Aikuissosiaalityö muutti Torikatu 15:stä kirjaston yläkertaan.", []),
         # Someone's own number, home or mailbox stays personal, with or without such words.
         ("Asiakas soitti puhelinneuvontaan numerosta 040 718 2293.", ["040 718 2293"]),
         ("Hän asuu Asemakatu 12:ssa toimiston vieressä.", ["Asemakatu 12"]),
@@ -275,6 +278,10 @@ def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
         # Calling a service from a number: the caller's own number; moving near an office.
         ("Mies soittaa kriisipuhelimeen numerosta 09 876 4413 joka ilta.", ["09 876 4413"]),
         ("Toimiston lähelle perhe muutti, Myllytie 4 B 6.", ["Myllytie 4 B 6"]),
+        # A unit that tells of a place, sends a client's data, or places someone in a home.
+        ("Neuvola ilmoitti, että osoitteessa Rantatie 2 C 9 on huolia.", ["Rantatie 2 C 9"]),
+        ("Tiedot perhekeskukseen: osoite Rantatie 2 C 9.", ["Rantatie 2 C 9"]),
+        ("Nuorisoasema järjesti tukiasunnon osoitteessa Rantatie 2 C 9.", ["Rantatie 2 C 9"]),
     ],
 )
 def test_public_services_offices_and_boards_contacts_are_nobodys(
@@ -647,6 +654,7 @@ def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
         ("Her travel document number P4433221 was copied.", "P4433221"),
         ("The tenancy No. 5512309 ended in May.", "5512309"),
         ("Henkilön ID 12345678 on listalla.", "12345678"),
+        ("Uppehållskortets nummer SE-UT 4471209 fotograferades.", "SE-UT 4471209"),
     ],
 )
 def test_it_finds_numbers_after_any_identifier_label_as_medium(text: str, identifier: str) -> None:
