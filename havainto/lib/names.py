@@ -174,6 +174,7 @@ OTHER_FIRST_NAMES = _words(
     nikita kirill mihail mikhail jevgeni evgeny jevgenia timur ruslan
     dmitri dmitry aleksandr aleksei alexei sergei sergey igor ivan vladimir nikolai andrei
     oleg pavel juri yuri olga irina tatjana tatiana svetlana jelena elena natalia natalja
+    vanja vanya sasha sasja nadja nadezhda
     oksana anastasia jekaterina ekaterina galina ljudmila valentina marina darja daria
     kristjan jaanus toomas tiit margus mart kadri kersti liis triin
     mehmet ayse fatma elif zeynep emre murat kemal huseyin ozan ali
@@ -262,6 +263,7 @@ NOT_PEOPLE = _words(
     duodecim oma-asiakas omaolo whatsapp telegram facebook instagram tiktok snapchat teams
     heka sato lumo kojamo hoas toas avara vvo ara y-säätiö
     parkinson alzheimer crohn asperger tourette huntington hodgkin bechterew sjögren
+    vasso socca pikassos kosek poske verso talentia soste tehy jhl stea ely sosped
     """
 )
 
@@ -287,7 +289,7 @@ _PERSON_BEFORE = _words(
     soitin soita soitimme tapasin ring ringde ringa träffade call met
     tyttärensä poikansa lapsensa lapsiaan miehensä vaimonsa puolisonsa äitinsä isänsä
     siskonsa veljensä dotter son bror syster hustru husband wife brother sister student
-    opiskelija studerande
+    opiskelija studerande pupil
     """
 )
 
@@ -403,6 +405,10 @@ _INSTITUTION_STEMS = (
     "[a-zåäö]liitto",
     "[a-zåäö]liito",
     "järjestö",
+    # A town's unit or office: "Salon toimipisteessä", "Porin virastotalossa".
+    "toimipiste",
+    "toimipistee",
+    "virasto",
     "[a-zåäö]seura",
     "förbund",
     "sällskap",
@@ -458,9 +464,12 @@ _SOCIETY_WORD = re.compile("(?:seura|liitto|liito)" + _ENDINGS_RE)
 _HOME_WORD = re.compile("(?:koti|kodi|koto|talo|hem)" + _ENDINGS_RE)
 # A street's name ends in one of these, also as the head of a compound ("Paavo Nurmen
 # puistotien palvelutalossa", "Topeliuksen esplanadilla", "Runebergs strandväg").
+# Only the heads of street names: "koulupolku" and "hoitopolku" are metaphors ("Ville
+# Niskasen koulupolku"), so a compound needs one of the first parts streets have.
 _STREET_WORD = re.compile(
-    "[a-zåäö]*(?:katu|kadu|tie|kuja|polku|polu|raitti|väylä|puistikko|esplanadi|bulevardi|"
-    "gata|gatan|väg|vägen|gränd|allé|esplanad)" + _ENDINGS_RE
+    "(?:puisto|ranta|maan|valta|pohjois|etelä|itä|länsi|strand|park|norra|södra|östra|västra)?"
+    "(?:katu|kadu|tie|kuja|raitti|väylä|puistikko|esplanadi|bulevardi|gata|gatan|väg|vägen|"
+    "gränd|allé|esplanad)" + _ENDINGS_RE
 )
 # Words that follow a person's name in the name of a street, a day or a company, exactly.
 _NAMED_THING = _words(
@@ -663,6 +672,8 @@ def word_info(word: str) -> WordInfo:
             first = first_singular = known = True
     if not known and "-" in word:
         return _hyphenated_info(word)
+    if not known and _ordinary_unknown_word(lower):
+        return WordInfo(known=True, common=True)
     if not known and lower.endswith("s") and len(lower) > 4:
         # Swedish genitive of a Finnish name: "Virtanens granne", "Niemisens", "Sannas".
         base = word_info(word[:-1])
@@ -697,6 +708,24 @@ def word_info(word: str) -> WordInfo:
 
 
 _LISTED_FIRST_NAMES = SWEDISH_FIRST_NAMES | OTHER_FIRST_NAMES
+
+
+def _ordinary_unknown_word(lower: str) -> bool:
+    """A word Voikko does not know that is still no name: a person word or a title
+    ("Pojkens", "Socialhandledaren"), or a compound whose head is a participle of an ordinary
+    verb ("Huostaanotetun" = huostaan + otetun)."""
+    if _TITLE_BEFORE.search(lower) or lower in _PERSON_BEFORE:
+        return True
+    if lower.endswith("s") and lower[:-1] in _PERSON_BEFORE:
+        return True
+    if len(lower) < 9:
+        return False
+    for cut in range(4, len(lower) - 4):
+        tail_readings = _readings(lower[cut:])
+        if any("PARTICIPLE" in r for r in tail_readings) and _readings(lower[:cut]):
+            return True
+    return False
+
 
 #: Municipalities (present and merged) whose names end in -nen like a Finnish surname.
 NEN_MUNICIPALITIES = _words(
@@ -836,10 +865,13 @@ def _word_made_name(text: str, w: _Word) -> bool:
 
 def _finnish_word_only_ambiguous(w: _Word) -> bool:
     """A listed (Swedish or foreign) first name that is ambiguous only through a Finnish word
-    reading: outside Finnish text it is a plain name."""
+    or place reading: outside Finnish text it is a plain name ("Maria Santos has waited",
+    "Linnea Ek")."""
     lower = w.core.lower()
+    if lower in SWEDISH_PLACE_NAMES or lower.removesuffix("s") in SWEDISH_PLACE_NAMES:
+        return False  # "i Nystad och Gustavs": a place in Swedish too
     return (
-        w.category == AMBIGUOUS
+        w.category in (AMBIGUOUS, PLACE_NAME)
         and w.info.first
         and lower not in AMBIGUOUS_FIRST_NAMES
         and (lower in _LISTED_FIRST_NAMES or bool(_listed_stem(lower, _LISTED_FIRST_NAMES, 4)))
@@ -897,7 +929,25 @@ def _lower_case_after_person(text: str, w: _Word, language: Callable[[], str]) -
     if not _known_word(lower, lang) and not (lang == "fi" and _is_verb(lower)):
         return True
     following = _next_word(text, w.token.end)
-    return _finite_verb(following) if lang == "fi" else following in _SUBJECT_VERBS
+    verb = _finite_verb(following) if lang == "fi" else following in _SUBJECT_VERBS
+    return verb or _SWEDISH_SURNAME.search(following) is not None
+
+
+def _lower_case_surname(text: str, first: _Word, nxt: _Word, language: Callable[[], str]) -> bool:
+    """The lower-case word after a lower-case first name is its surname when it is shaped
+    like one or is no word of the text's language ("mariam osman", "johanna björklund")."""
+    lower = nxt.core.lower()
+    if not (_lower_case_candidate(text, nxt) and _adjacent(text, first, nxt)):
+        return False
+    if lower in _FUNCTION_WORDS or "-" in lower:
+        return False
+    if _SWEDISH_SURNAME.search(lower) or _FINNISH_SURNAME.search(lower):
+        return True
+    info = word_info(nxt.core.capitalize())
+    lang = language()
+    return (info.last and not info.common) or not (
+        _known_word(lower, lang) or (lang == "fi" and _is_verb(lower))
+    )
 
 
 def _shape_ok(core: str) -> bool:
@@ -922,6 +972,7 @@ _KIN_TITLE = re.compile(
     (?:vaari|ukki|ukin|pappa|papa|mummo|mummi|mummu|täti|tädi|setä|sedä|eno|isä|äiti|äidi|
        isi|iskä|äiskä|poika|poja|tyttö|tytö|veli|velje|sisko|sisar|serkku|serku|kummi|kumme|
        mamma|farmor|farfar|mormor|morfar|moster|faster|morbror|farbror|tant|onkel|
+       vaimo|vaimoi|mies|mieh|puoliso|puolisoi|lapsi|lapse|lapsi|
        grandma|grandpa|aunt|uncle)
     """,
     re.VERBOSE,
@@ -990,6 +1041,7 @@ _NAMED_BEFORE = re.compile(
     (?:\b(?:herra|herralle|herran|rouva|rouvalle|rouvan|neiti|herr|fru|fröken|mr|mrs|ms)\.?
      |(?P<owner>\w+)\s+(?:nimi|nimensä|namn|name)\s+(?:on|oli|är|var|is|was)
      |\b(?:nimeltään|heter|hette|named|kallas|kutsutaan|kutsuvat)
+     |\bkutsu\w*\s+(?:häntä|heitä|minua|meitä|itseään)
      |\b(?:call|calls|called|kallar|kallade)\s+(?:her|him|them|henne|honom|dem))
     [ \u00a0]+$
     """
@@ -1317,10 +1369,15 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
 
     if any(_lower_case_candidate(text, w) for w in words) and language() == "fi":
         words = [_lower_case_name(w) if _lower_case_candidate(text, w) else w for w in words]
-    for w in words:
+    for k, w in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
         if _lower_case_candidate(text, w) and _lower_case_after_person(text, w, language):
             w.info = dataclasses.replace(word_info(w.core.capitalize()), first=True, known=True)
             w.category = STRONG
+            if nxt is not None and _lower_case_surname(text, w, nxt, language):
+                # "pupil mariam osman", "eleven johanna björklund"
+                nxt.info = dataclasses.replace(word_info(nxt.core.capitalize()), known=True)
+                nxt.category = UNKNOWN
     if any(_finnish_word_only_ambiguous(w) for w in words) and language() != "fi":
         # "Oksana Melnyk från Charkiv": "oksana" is a Finnish word form, but not in Swedish.
         for w in words:
@@ -1380,6 +1437,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
             elif (
                 j + 1 < len(words)
                 and _adjacent(text, words[j], words[j + 1])
+                # "Heikki Aho Tuula-vaimonsa": a name made a kinship title stands alone.
+                and text[words[j + 1].token.end : words[j + 1].token.end + 1] != "-"
                 and (
                     (j == i and _starts_full_name(w) and _continues_name(w, words[j + 1], language))
                     or (j > i and _ends_full_name(words[j + 1]))

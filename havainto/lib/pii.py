@@ -113,7 +113,9 @@ _QUANTITY_AFTER = re.compile(
       | (?i:                                # ... or a unit / counting word
             e|eur|euro[a-z]*|snt|kr|kronor|mk
           | v|vee|vuo[a-zäö]*|år[a-z]*|kk|kuukau[a-zäö]*|kuukaude[a-zäö]*|månad[a-z]*
-          | pv|päivä[a-zäö]*|vrk|dag[a-z]*|vk|viiko[a-zäö]*|viikk[a-zäö]*|veck[a-z]*
+          | pv|päiv(?:ä|ää|än|ässä|ästä|äksi|iä|ien|issä|inä|ät)|vrk|dygn[a-z]*
+          | dag(?:ar|en|arna|ars)?         # not "dagtid" ("nås på 019 234 567 dagtid")
+          | vk|viiko[a-zäö]*|viikk[a-zäö]*|veck[a-z]*
           | h|t|min|tunti[a-zäö]*|tunni[a-zäö]*|minuut[a-zäö]*|timm[a-z]*|sek
           | krt|kerta[a-zäö]*|kerra[a-zäö]*|gång[a-z]*|kappale[a-zäö]*|stycken
           | hlö[a-zäö]*|henke[a-zäö]*|henki[a-zäö]*|henkilö[a-zäö]*|perhe[a-zäö]*
@@ -198,15 +200,16 @@ _HETU_LOOSE = re.compile(
 )
 
 # Words that say an identity code follows ("hetu", "henkilötunnus", "personbeteckning").
+# Up to three words may stand between ("Personbeteckningen hade skrivits som 110772 -289V").
 _HETU_CONTEXT = re.compile(
     r"(?i:hetu|henkilötunnu|henkilötunnus|sotu|syntymätunnu|tunnu|tunnus|personbeteckning|"
     r"personnummer|social security|identity code)[\w:]*[\s:=(]*"
-    r"(?:(?:on|oli|är|var|is|was)[\s:]+)?$"
+    r"(?:[^\W\d]+[\s:]+){0,3}$"
 )
 
 
 def _hetu_context_before(text: str, start: int) -> bool:
-    return _HETU_CONTEXT.search(text[max(0, start - 40) : start]) is not None
+    return _HETU_CONTEXT.search(text[max(0, start - 60) : start]) is not None
 
 
 def _loose_hetu(text: str, m: re.Match[str]) -> Finding | None:
@@ -656,7 +659,8 @@ def _find_addresses(text: str) -> list[Finding]:
 # pattern with every combination.
 _ID_KEY = re.compile(
     r"""
-    (?P<key>(?i:numero|nro|nr|n:o|nummer|numret|number|no|tunnus|tunniste|id))
+    (?P<key>(?i:numero|nro|nr|n:o|nummer|numret|number|no|tunnus|tunniste|id|reference|
+        sopimus|sopimukse|avtal|contract))
     [a-zäöå]{0,6}\.?(?![\w])
     (?P<sep>[ \u00a0]*(?:[:#=(]|on|oli|olisi|är|var|is|was)?[ \u00a0]*)
     """,
@@ -682,7 +686,7 @@ _ID_VALUE = re.compile(
     (?P<value>
         (?:[A-ZÅÄÖ]{1,6}[-/](?=[A-ZÅÄÖ]))?  # "FIN-RP 0048812": two letter groups
         (?:[A-ZÅÄÖ]{1,6}(?:[-/]|[ \u00a0](?=\d))?)?\d[\dA-Z]*(?:[-/.][\dA-Z]+)*
-        (?:[ \u00a0]\d{3,5}(?![\w]))*
+        (?:[ \u00a0]\d{3,7}(?![\w]))*  # "no. 75 1234567"
     )
     (?![\w]|[.,]\d)
     """,
@@ -807,7 +811,8 @@ _MODEL_BEFORE = re.compile(
 # "BS-2025-0312", "MIGRI/2023/48812"), with or without a label. A whole region's register
 # numbers look the same and are flagged too (see docs/benchmarks.md: privacy first).
 _CASE_CODE = re.compile(
-    rf"(?<![\w\-/.])[{_UPPER}]{{2,6}}[-/](?:19|20)\d\d[-/]\d{{3,7}}(?![\w\-/]|[.,]\d)"
+    rf"(?<![\w\-/.])(?:[{_UPPER}]{{2,6}}[-/](?:19|20)\d\d|(?:19|20)\d\d[-/][{_UPPER}]{{2,6}})"
+    rf"[-/]\d{{3,7}}(?![\w\-/]|[.,]\d)"
 )
 
 

@@ -174,6 +174,17 @@ NAMES = [
     ("Asiakas Jari Koski muutti Koskelta Turkuun.", ["Jari Koski"]),
     # A surname alone before where the person lives.
     ("Sundqvist på Storgatan 14 B 3 saknar fortfarande värme.", ["Sundqvist"]),
+    # A listed first name that Voikko also has as a place, outside Finnish text; a Swedish
+    # surname that is a word after it; a nickname one is called by; a first name before a
+    # spouse word; a name before a metaphor of a path.
+    ("Sofia Martins has no money for rent.", ["Sofia Martins"]),
+    ("Mamman (Maria Lind) har inte fått svar.", ["Maria Lind"]),
+    ("Luokkalaiset kutsuvat häntä Pikkupetteriksi.", ["Pikkupetteriksi"]),
+    ("Heikki Aho Tuula-vaimonsa kanssa muutti.", ["Heikki Aho", "Tuula"]),
+    ("Pohdimme Emma Laitisen hoitopolkua.", ["Emma Laitisen"]),
+    # Lower-case full names after a person word.
+    ("the pupil amina yusuf (grade 4) is often absent", ["amina yusuf"]),
+    ("klienten karin lindqvist har ingen bostad", ["karin lindqvist"]),
 ]
 
 
@@ -318,6 +329,14 @@ NOT_NAMES = [
     "Hakunilan ja Myyrmäen asukastuvilla on jonoa.",
     "Kävimme Aleksis Kiven puistokadun kohtaamispaikassa.",
     "Moved to Mannerheimintie 12 A 4 last spring.",
+    # A person word or a title Voikko does not know; a compound ending in a participle; a
+    # town's unit; a regional centre of expertise; a Swedish place that is also a name.
+    "Flickans pappa mejlade skolan.",
+    "Familjehandledaren ringde skolan.",
+    "Sijoitetuiksiotettujen lasten määrä kasvoi.",
+    "Asiakas kävi Porin toimipisteessä ja Porin virastotalossa.",
+    "Socca ja Pikassos kokosivat raportin, samoin Poske ja Kosek.",
+    "Familjen flyttade från Gustavs till Nystad.",
 ]
 
 

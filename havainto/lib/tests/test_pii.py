@@ -208,6 +208,14 @@ def test_it_finds_phone_numbers(number: str) -> None:
     assert text[finding.start : finding.end] == number
 
 
+def test_a_word_of_time_after_a_number_that_is_no_count_does_not_make_it_a_quantity() -> None:
+    assert found("Hon nås på 06 318 2210 dagtid och 040 551 2093 päivisin.") == [
+        "06 318 2210",
+        "040 551 2093",
+    ]
+    assert found("Odotus kesti 040 päivää ja 120 dagar.", "phone") == []
+
+
 @pytest.mark.parametrize(
     "number", ["076-987 65 43", "0729876543", "079 876 54 32", "011-23 45 67", "0122-345 67"]
 )
@@ -574,6 +582,11 @@ def test_ten_digits_need_a_hetu_word_to_be_a_code_without_a_marker() -> None:
     assert found("Henkilötunnus on 131052-308u.", "hetu") == ["131052-308u"]
 
 
+def test_a_hetu_word_a_few_words_before_a_loose_code_still_counts() -> None:
+    assert found("Henkilötunnus oli lomakkeessa muodossa 230481 -331K.") == ["230481 -331K"]
+    assert found("Hetu puuttui kokonaan, summa 230481 - 331 €.") == []
+
+
 def test_a_code_without_its_check_character_is_found_after_a_hetu_word() -> None:
     finding = only_finding("Henkilötunnus 131052-308 puuttui lopusta.")
     assert (finding.kind, finding.confidence) == ("hetu", "medium")
@@ -632,6 +645,11 @@ def test_a_clients_case_number_is_an_identifier_but_a_boards_register_number_is_
     assert found("Ärendet BU/2024/7731 gäller en klient i Närpes.", "other_id") == ["BU/2024/7731"]
     assert found("Aluehallitus käsitteli asian (dnro HVA/512/2025).", "other_id") == []
     assert found("Nämnden behandlade initiativet (dnr KV-2025-118).", "other_id") == []
+    # The year first; a contract's number; a reference owned by a benefit office.
+    assert found("Päätös 2025-TT-004471 koski perheen isää.", "other_id") == ["2025-TT-004471"]
+    assert found("Vuokrasopimus 71120-3 irtisanottiin.", "other_id") == ["71120-3"]
+    assert found("Her FPA reference FP-2291-0034 was lost.", "other_id") == ["FP-2291-0034"]
+    assert found("Sopimus 2025–2026 jatkuu, avtal 1.3.2025.", "other_id") == []
 
 
 def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
@@ -655,6 +673,7 @@ def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
         ("The tenancy No. 5512309 ended in May.", "5512309"),
         ("Henkilön ID 12345678 on listalla.", "12345678"),
         ("Uppehållskortets nummer SE-UT 4471209 fotograferades.", "SE-UT 4471209"),
+        ("His travel document, no. 47 7712093, expired.", "47 7712093"),
     ],
 )
 def test_it_finds_numbers_after_any_identifier_label_as_medium(text: str, identifier: str) -> None:
