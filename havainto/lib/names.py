@@ -858,7 +858,10 @@ def _word_made_name(text: str, w: _Word) -> bool:
         return False  # "Moni 18-vuotias asiakas": a quantifier, not a name given an age
     if _named_before(text, w.token.start):
         return True
-    age = _ONE_AGE_AFTER.match(text, w.written_end) if w.info.noun else None
+    # Only a noun in the nominative is given an age ("Tähti (6 v)"; "Esimerkiksi 86-vuotias
+    # Aune" is "for example").
+    nominative = w.info.noun and any(case == "nimento" for _cls, case in word_classes(w.core))
+    age = _ONE_AGE_AFTER.match(text, w.written_end) if nominative else None
     # "Talo, 12 v vanha" is the age of a thing.
     return age is not None and not _THING_AGE.match(text, age.end())
 
@@ -914,40 +917,50 @@ _SUBJECT_VERBS = _VERB_AFTER | _words(
 )
 
 
-def _lower_case_after_person(text: str, w: _Word, language: Callable[[], str]) -> bool:
+def _lower_case_after_person(
+    text: str, w: _Word, nxt: _Word | None, language: Callable[[], str]
+) -> bool:
     """A first name written in lower case right after a person word, in any language: "isä
-    ahmed ei saanut", "klienten stig har sovit". A word of the text's language needs a verb
-    after it too ("pojken ville inte" is a boy who did not want to)."""
+    ahmed ei saanut", "klienten stig har sovit", "hos britt-marie". A word of the text's
+    language needs a verb or a surname after it too ("pojken ville inte" is a boy who did not
+    want to)."""
     lower = w.core.lower()
-    if _previous_word(text, w.token.start) not in _PERSON_BEFORE or "-" in lower:
-        return False
-    if lower not in _LISTED_FIRST_NAMES and not word_info(w.core.capitalize()).first:
-        return False
     if lower in _FUNCTION_WORDS:
         return False
+    previous = _previous_word(text, w.token.start)
+    if previous not in _PERSON_BEFORE and previous not in ("hos", "luona"):
+        return False
+    parts = lower.split("-")
+    if lower not in _LISTED_FIRST_NAMES and not all(
+        part in _LISTED_FIRST_NAMES or word_info(part.capitalize()).first for part in parts
+    ):
+        return False
     lang = language()
-    if not _known_word(lower, lang) and not (lang == "fi" and _is_verb(lower)):
+    if len(parts) > 1 or not (_known_word(lower, lang) or (lang == "fi" and _is_verb(lower))):
         return True
     following = _next_word(text, w.token.end)
     verb = _finite_verb(following) if lang == "fi" else following in _SUBJECT_VERBS
-    return verb or _SWEDISH_SURNAME.search(following) is not None
+    return verb or (nxt is not None and _lower_case_surname(text, w, nxt, language))
 
 
 def _lower_case_surname(text: str, first: _Word, nxt: _Word, language: Callable[[], str]) -> bool:
     """The lower-case word after a lower-case first name is its surname when it is shaped
-    like one or is no word of the text's language ("mariam osman", "johanna björklund")."""
+    like one or is no word of the text's language ("mariam osman", "johanna björklund",
+    "gunnel backman")."""
     lower = nxt.core.lower()
     if not (_lower_case_candidate(text, nxt) and _adjacent(text, first, nxt)):
         return False
     if lower in _FUNCTION_WORDS or "-" in lower:
         return False
+    info = word_info(nxt.core.capitalize())
+    if info.last and not info.common:
+        return True
+    if info.common:
+        return False  # "lapsen ainoa turvallinen aikuinen": an adjective in -nen
     if _SWEDISH_SURNAME.search(lower) or _FINNISH_SURNAME.search(lower):
         return True
-    info = word_info(nxt.core.capitalize())
     lang = language()
-    return (info.last and not info.common) or not (
-        _known_word(lower, lang) or (lang == "fi" and _is_verb(lower))
-    )
+    return not (_known_word(lower, lang) or (lang == "fi" and _is_verb(lower)))
 
 
 def _shape_ok(core: str) -> bool:
@@ -1139,11 +1152,18 @@ def _institution_after(text: str, end: int, *, first_name_alone: bool = False) -
     return pattern.search(word) is not None
 
 
+def _may_be_subject(w: _Word) -> bool:
+    """A word before a verb is its subject only in the nominative: "Aamulla soitti …" is "in
+    the morning … called". Words Voikko does not read (foreign names) may be."""
+    classes = word_classes(w.core)
+    return not classes or any(case == "nimento" for _cls, case in classes)
+
+
 def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> bool:
     """A verb of speech, a kinship word after a genitive, a name in the possessive before a
     noun, an age or an identifier."""
     word = _next_word(text, end)
-    if word in verbs:
+    if word in verbs and _may_be_subject(w):
         return True
     genitive = w.info.genitive or (not w.info.known and w.core.endswith(("n", "s")))
     if word in _KIN_AFTER and genitive:
@@ -1371,7 +1391,7 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         words = [_lower_case_name(w) if _lower_case_candidate(text, w) else w for w in words]
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else None
-        if _lower_case_candidate(text, w) and _lower_case_after_person(text, w, language):
+        if _lower_case_candidate(text, w) and _lower_case_after_person(text, w, nxt, language):
             w.info = dataclasses.replace(word_info(w.core.capitalize()), first=True, known=True)
             w.category = STRONG
             if nxt is not None and _lower_case_surname(text, w, nxt, language):
@@ -1473,6 +1493,8 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         unknown = w.category == UNKNOWN and not w.sentence_start
         if not unknown and not (w.category in (AMBIGUOUS, PLACE_NAME) and w.info.first):
             continue
+        if _previous_word(text, w.token.start) in _PLACE_PREPOSITIONS:
+            continue  # "her sister in Sweden, Maria Engström"
         if any(k in named for k in _listed_with(text, words, i)):
             add(i, i, LOW, "listed with a name")
 

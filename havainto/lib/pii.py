@@ -798,9 +798,10 @@ def _general_id_value(text: str, value: str, end: int) -> bool:
 
 
 # A code of one to three capitals and six to ten digits with no label: the shape of passport,
-# residence-permit card and many customer numbers ("FE4417823", "XP1234567"). Abbreviations
-# with numbers are shorter ("ICD10", "F32"); after a product or company word it is no one's.
-_BARE_ID = re.compile(rf"(?<![\w\-/.])[{_UPPER}]{{1,3}}\d{{6,10}}(?![\w\-/]|[.,]\d)")
+# residence-permit card and many customer numbers ("FE4417823", "XP1234567", "K-558120463").
+# Abbreviations with numbers are shorter ("ICD10", "F32", "ICD-10"); after a product or company
+# word it is no one's.
+_BARE_ID = re.compile(rf"(?<![\w\-/.])[{_UPPER}]{{1,3}}-?\d{{6,10}}(?![\w\-/]|[.,]\d)")
 _MODEL_BEFORE = re.compile(
     r"(?i:malli|model|tuote|produkt|product|sarja|serie|alv|vat|moms|y-tunnus|yritys|företag|"
     r"business|company)[\w-]*\W*$"

@@ -185,6 +185,8 @@ NAMES = [
     # Lower-case full names after a person word.
     ("the pupil amina yusuf (grade 4) is often absent", ["amina yusuf"]),
     ("klienten karin lindqvist har ingen bostad", ["karin lindqvist"]),
+    ("besök hos ann-sofi nyberg i går", ["ann-sofi nyberg"]),
+    ("Ringde mamman gun sjöblom två gånger.", ["gun sjöblom"]),
 ]
 
 
@@ -337,6 +339,12 @@ NOT_NAMES = [
     "Asiakas kävi Porin toimipisteessä ja Porin virastotalossa.",
     "Socca ja Pikassos kokosivat raportin, samoin Poske ja Kosek.",
     "Familjen flyttade från Gustavs till Nystad.",
+    # A country listed before a name; an adverb in the translative before an age; a word in
+    # the adessive before a verb is no subject; an adjective in -nen after a first name.
+    "Her brother in Norway, and in Estonia, ask about her.",
+    "Esimerkiksi 14-vuotiaat jäävät ilman tukea.",
+    "Illalla soitti päivystykseen moni perhe.",
+    "Hän on pojan ainoa turvallinen aikuinen.",
 ]
 
 

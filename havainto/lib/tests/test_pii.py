@@ -656,6 +656,7 @@ def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
     finding = only_finding("Hänen uusi korttinsa KX5530912 tuli postissa.")
     assert (finding.kind, finding.confidence) == ("other_id", "medium")
     assert found("Uppehållskortet UF7714023 har gått ut.", "other_id") == ["UF7714023"]
+    assert found("Kortissa luki (M-4471902) käsin.", "other_id") == ["M-4471902"]
     # A product's or a company's code, and short abbreviations with numbers, are no one's.
     assert found("Tabletin malli SM7150300 ei tue sovellusta.", "other_id") == []
     assert found("Laskussa ALV-tunnus FI27310042 ja diagnoosi F32.1, ICD10.", "other_id") == []
