@@ -187,6 +187,11 @@ OTHER_FIRST_NAMES = _words(
     yonas tesfaye dawit yohannes filmon semhar selam senait mehari abraham haile mulugeta
     pena jonttu kake tepa jope rike hessu jamppa jonde masa jaska topi repe mikke kaitsu jokke
     veke nipa pertsa jussa keke petsku hanski jallu tuukka jonne santtu villu kaisu liisu
+    pate nisse pelle bosse kicki janne putte majken lillemor
+    nasrin parisa shirin mahsa niloofar farzaneh fereshteh soraya yalda zeinab sima arash
+    babak dariush farid habib jawad mohsen hossein
+    deepa arjun priya rahul anil sunita ravi sanjay anita kavita rajesh suresh ramesh lakshmi
+    meena neha pooja vikram amit
     """
 )
 
@@ -263,7 +268,9 @@ NOT_PEOPLE = _words(
     duodecim oma-asiakas omaolo whatsapp telegram facebook instagram tiktok snapchat teams
     heka sato lumo kojamo hoas toas avara vvo ara y-säätiö
     parkinson alzheimer crohn asperger tourette huntington hodgkin bechterew sjögren
-    vasso socca pikassos kosek poske verso talentia soste tehy jhl stea ely sosped
+    vasso socca pikassos kosek poske verso talentia soste tehy jhl stea ely sosped migri dvv
+    traficom kuntaliitto varha pirha eksote eloisa hyvaks soite hyvaep pohde lapha vakehyva
+    keusote siun kymenhva satasote luvn
     """
 )
 
@@ -310,7 +317,9 @@ _VERB_AFTER = _words(
     """
     kertoi kertoo kertonut sanoi sanoo kysyi kysyy totesi toteaa soitti soittaa pyysi pyytää
     vastasi toivoi toivoo ilmoitti valitti itki huusi halusi haluaa lupasi muutti asuu asui
-    odottaa odotti pelkää pelkäsi kieltäytyi kävi joutui menehtyi sairastui
+    odottaa odotti pelkää pelkäsi kieltäytyi kävi joutui menehtyi sairastui nukkui nukkuu
+    yöpyi yöpyy heräsi kaatui kuoli söi sov sover somnade åt grät dog föll slept sleeps
+    died fell cried ate
     berättade berättar sade sa säger ringde frågade bad vill ville bor flyttade
     said says told called asked lives moved wants wanted
     """
@@ -461,7 +470,7 @@ _SOCIETY_WORD = re.compile("(?:seura|liitto|liito)" + _ENDINGS_RE)
 # A home or a house on its own after a name is that person's ("Ville Rannan kodin", "Menin
 # Virtasen kotiin", "Anderssons hem"); only a compound names an institution ("lastenkoti",
 # "Toivolan nuorisotalo").
-_HOME_WORD = re.compile("(?:koti|kodi|koto|talo|hem)" + _ENDINGS_RE)
+_HOME_WORD = re.compile("(?:koti|kodi|koto|talo|hem|gård)" + _ENDINGS_RE)
 # A street's name ends in one of these, also as the head of a compound ("Paavo Nurmen
 # puistotien palvelutalossa", "Topeliuksen esplanadilla", "Runebergs strandväg").
 # Only the heads of street names: "koulupolku" and "hoitopolku" are metaphors ("Ville
@@ -619,6 +628,10 @@ def word_info(word: str) -> WordInfo:
         return WordInfo(excluded=True, known=True)  # also "Hekan", unknown to Voikko
     first = last = place = place_nom = common = genitive = noun = False
     first_singular = False
+    name_genitive = any(
+        r.get("CLASS") in ("etunimi", "sukunimi") and r.get("SIJAMUOTO") == "omanto"
+        for r in readings
+    )
     for reading in readings:
         cls = reading.get("CLASS", "")
         if reading.get("SIJAMUOTO") == "omanto":
@@ -635,6 +648,8 @@ def word_info(word: str) -> WordInfo:
             place = True
             if reading.get("SIJAMUOTO") == "nimento":
                 place_nom = True
+        elif reading.get("SIJAMUOTO") == "keinonto" and cls == "nimisana" and name_genitive:
+            pass  # "Onnin" is "with luck" only in archaic Finnish: the name's genitive
         else:
             common = True
             noun = noun or cls == "nimisana"
@@ -943,6 +958,39 @@ def _lower_case_after_person(
     return verb or (nxt is not None and _lower_case_surname(text, w, nxt, language))
 
 
+# A bracket after a word that says who it is: "ritva (Kallion äiti)", "emil (9 v)".
+_WHO_IN_BRACKETS = re.compile(r"[ \u00a0]*\(([^()]{1,40})\)")
+_WHO_WORDS = _words(
+    """
+    äiti isä poika tytär mummo mummu vaari ukki isoäiti isoisä veli sisko sisar puoliso vaimo
+    mies avopuoliso lapsi asiakas oppilas naapuri mamma pappa mor far son dotter bror syster
+    mormor farmor morfar farfar klient elev granne mother father son daughter wife husband
+    client pupil neighbour neighbor
+    """
+)
+_BRACKET_AGE = re.compile(r"\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotias|år\b|-årig|years?\b)")
+
+
+def _lower_case_in_brackets(text: str, w: _Word) -> bool:
+    """A first name or surname in lower case in a hasty note, whatever else the word is, when
+    a bracket says it is a person: "perheellä (koivisto)", "elev (emil)", "ritva (Kallion
+    äiti)", "emil (9 v)"."""
+    info = word_info("-".join(part.capitalize() for part in w.core.split("-")))
+    if not (info.first or info.last) or w.core.lower() in _FUNCTION_WORDS:
+        return False
+    if (
+        text[w.token.start - 1 : w.token.start] == "("
+        and text[w.token.end : w.token.end + 1] == ")"
+    ):
+        before = _previous_word(text, w.token.start)
+        return before in _PERSON_BEFORE or before.startswith(("perhe", "famil", "elev", "oppila"))
+    inside = _WHO_IN_BRACKETS.match(text, w.token.end)
+    if inside is None:
+        return False
+    words = set(re.findall(r"\w+", inside[1].lower()))
+    return bool(words & _WHO_WORDS) or bool(_BRACKET_AGE.search(inside[1]))
+
+
 def _lower_case_surname(text: str, first: _Word, nxt: _Word, language: Callable[[], str]) -> bool:
     """The lower-case word after a lower-case first name is its surname when it is shaped
     like one or is no word of the text's language ("mariam osman", "johanna björklund",
@@ -1080,7 +1128,7 @@ def _previous_word(text: str, start: int) -> str:
     i = start - 1
     while i >= 0 and text[i] in " \u00a0":
         i -= 1
-    if i >= 0 and text[i] in "(:,":
+    if i >= 0 and text[i] in "(:,'\"‘’“”«»":  # "client 'Mo'"
         i -= 1
         while i >= 0 and text[i] in " \u00a0":
             i -= 1
@@ -1124,6 +1172,21 @@ _THING_BEFORE = _words(
     project programme ohjelma ohjelman verkosto nätverk network gruppen gruppe
     """
 )
+
+# Heads of compounds that name a unit or a thing given a name: "Sijaishuoltoyksikkö Tammi",
+# "asumisyksikkö Kotiranta", "Boendeenheten Eken". A family home is named after its family.
+_THING_HEAD = re.compile(
+    "[a-zåäö]*(?:yksikkö|yksikön|yksikössä|asumispalvelu|enhet|enheten|boende|boendet|"
+    "hoitokoti|lastenkoti|vastaanottokeskus|ryhmäkoti|ryhmäkodin|ryhmäkodissa|tukikoti)"
+)
+
+
+def _thing_before(text: str, start: int) -> bool:
+    word = _previous_word(text, start)
+    return word in _THING_BEFORE or (
+        _THING_HEAD.fullmatch(word) is not None and not word.startswith(("perhe", "familje"))
+    )
+
 
 # Person words that are capitalised before a name: honorifics and letter closings.
 _HONORIFICS = _words(
@@ -1175,6 +1238,9 @@ def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> b
     noun_after = bool(word) and word not in _FUNCTION_WORDS and lower_case_after
     if possessive and w.info.genitive and w.info.name and noun_after:
         return True
+    if w.written_end != w.token.end and w.category == UNKNOWN and noun_after:
+        # "Deepa's rent": an English possessive of a word English does not know.
+        return not _known_word(w.core, "en")
     home = (w.info.first or w.info.last) and _HOME_AFTER.match(text, end)
     return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end) or home)
 
@@ -1308,6 +1374,16 @@ def _known_word(word: str, lang: str) -> bool:
     return simplemma is None or simplemma.is_known(word.lower(), lang=lang)
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _known_compound(word: str, lang: str) -> bool:
+    """A long word whose last part is a word of ``lang``: "Sysselsättningstjänsterna". Names
+    are shorter than twelve letters as a rule ("Kristoffersson" has no such part)."""
+    lower = word.lower()
+    return len(lower) >= 12 and any(
+        _known_word(lower[cut:], lang) for cut in range(4, len(lower) - 5)
+    )
+
+
 # Lower-case particles inside a name ("Rowena dela Cruz", "Ahmed al Hakim", "Jan van Dijk").
 _PARTICLES = _words("dela de del della da das dos do du van von der den ter al el bin ibn bint abu")
 
@@ -1391,7 +1467,9 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         words = [_lower_case_name(w) if _lower_case_candidate(text, w) else w for w in words]
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else None
-        if _lower_case_candidate(text, w) and _lower_case_after_person(text, w, nxt, language):
+        if _lower_case_candidate(text, w) and (
+            _lower_case_after_person(text, w, nxt, language) or _lower_case_in_brackets(text, w)
+        ):
             w.info = dataclasses.replace(word_info(w.core.capitalize()), first=True, known=True)
             w.category = STRONG
             if nxt is not None and _lower_case_surname(text, w, nxt, language):
@@ -1431,7 +1509,7 @@ def find_names(text: str, lang: str | None = None) -> list[NameMatch]:
         if any(words[k].core.lower() in _NAMED_THING for k in range(first + 1, last + 1)):
             return  # "the Mannerheim League for Child Welfare"
         # "rouva Laaksosen palvelutalon käytävällä": a title makes a person of any name.
-        if _previous_word(text, start) in _THING_BEFORE:
+        if _thing_before(text, start):
             return  # "nuorisotalo Lemminkäinen", "palveluauto Lähi-Lempi", "Projektet Tove"
         titled = _named_before(text, start)
         if titled or not _institution_after(text, end_of_word, first_name_alone=alone):
@@ -1590,7 +1668,9 @@ def _single_word_rule(
         # An unknown word that is no word of the text's language is a name before a past verb
         # of a person ("Pena kävi", "Kake pyysi", "Lisen ringde"; not "Flera sade").
         unknown_elsewhere = (
-            w.category == UNKNOWN and language() != "fi" and _known_word(w.core, language())
+            w.category == UNKNOWN
+            and language() != "fi"
+            and (_known_word(w.core, language()) or _known_compound(w.core, language()))
         )
         verbs = frozenset() if unknown_elsewhere else _PAST_VERBS
     after = _context_after(text, w, end, verbs=verbs)

@@ -200,11 +200,12 @@ _HETU_LOOSE = re.compile(
 )
 
 # Words that say an identity code follows ("hetu", "henkilötunnus", "personbeteckning").
-# Up to three words may stand between ("Personbeteckningen hade skrivits som 110772 -289V").
+# Up to four words may stand between ("Personbeteckningen hade skrivits som 110772 -289V",
+# "henkilötunnuksensa vapaatekstikenttään, kuten eilen: 110788-905 M").
 _HETU_CONTEXT = re.compile(
     r"(?i:hetu|henkilötunnu|henkilötunnus|sotu|syntymätunnu|tunnu|tunnus|personbeteckning|"
     r"personnummer|social security|identity code)[\w:]*[\s:=(]*"
-    r"(?:[^\W\d]+[\s:]+){0,3}$"
+    r"(?:[^\W\d]+[\s:,]+){0,4}$"
 )
 
 
@@ -409,8 +410,8 @@ def _find_foreign_phones(text: str) -> list[Finding]:
 
 def _phone_end_ok(text: str, end: int) -> bool:
     """A phone number must not run into a word, a decimal or a quantity ("0 600 000 €")."""
-    if re.match(r"[\w@]|[.,]\d", text[end : end + 2]):
-        return False
+    if re.match(r"[\w@]|[.,-]\d", text[end : end + 2]):
+        return False  # also "0987654-3", a business ID
     return not _is_quantity_at(text, end)
 
 
@@ -812,7 +813,7 @@ _MODEL_BEFORE = re.compile(
 # "BS-2025-0312", "MIGRI/2023/48812"), with or without a label. A whole region's register
 # numbers look the same and are flagged too (see docs/benchmarks.md: privacy first).
 _CASE_CODE = re.compile(
-    rf"(?<![\w\-/.])(?:[{_UPPER}]{{2,6}}[-/](?:19|20)\d\d|(?:19|20)\d\d[-/][{_UPPER}]{{2,6}})"
+    rf"(?<![\w\-/.])(?:[{_UPPER}]{{2,6}}[-/ ](?:19|20)\d\d|(?:19|20)\d\d[-/][{_UPPER}]{{2,6}})"
     rf"[-/]\d{{3,7}}(?![\w\-/]|[.,]\d)"
 )
 
@@ -850,8 +851,38 @@ def _a_boards_matter(text: str, start: int, end: int) -> bool:
     return bool(_GOVERNANCE.search(sentence)) and not _CLIENT_WORDS.search(sentence)
 
 
+# A Swedish personal identity number (personnummer, samordningsnummer): YYMMDD, "-" or "+",
+# four digits, the last a Luhn check digit. A client who moved from Sweden brings one; a
+# wrong check digit needs the word before it.
+_SWEDISH_PNR = re.compile(
+    r"(?<![\w\-+/.])(?:19|20)?(?P<date>\d{6})[-+](?P<serial>\d{4})(?![\w\-/]|[.,]\d)"
+)
+_SWEDISH_PNR_WORD = re.compile(r"(?i:person(?:nummer|nr|numret)|samordningsnummer)\W*(?:\w+\W+)?$")
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(digits):
+        value = int(char) * (2 if i % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _swedish_personal_numbers(text: str) -> list[Finding]:
+    found = []
+    for m in _SWEDISH_PNR.finditer(text):
+        month, day = int(m["date"][2:4]), int(m["date"][4:6]) % 60  # +60: samordningsnummer
+        if not (1 <= month <= 12 and 1 <= day <= 31) or _is_quantity_at(text, m.end()):
+            continue
+        if _luhn_valid(m["date"] + m["serial"]):
+            found.append(Finding("other_id", m.start(), m.end(), HIGH))
+        elif _SWEDISH_PNR_WORD.search(text[max(0, m.start() - 40) : m.start()]):
+            found.append(Finding("other_id", m.start(), m.end(), MEDIUM))
+    return found
+
+
 def _find_other_ids(text: str) -> list[Finding]:
-    found = [
+    found = _swedish_personal_numbers(text) + [
         Finding("other_id", m.start(), m.end(), MEDIUM)
         for m in _CASE_CODE.finditer(text)
         if not _a_boards_matter(text, m.start(), m.end())
@@ -916,8 +947,9 @@ def _name_findings(text: str) -> list[Finding]:
 # number or home in it, decide; a toll-free 0800 number is always a service's.
 _SERVICE_BEFORE = re.compile(
     r"(?i:(?:kriisi|neuvonta|auttava[ \u00a0]|vanhempain|palvelu|päivystys|jour|kris)"
-    r"(?:puhelim|puhelin|telefon)|puhelinneuvon|neuvonta|neuvonnan|palvelunumero|vaihde|"
+    r"(?:puhelim|puhelin|telefon)|puhelinneuvon|neuvonta|neuvonnan|palvelunumero|vaihde|vaihtee|"
     r"päivystys|päivystyk|jour(?:en|tjänst|telefon)?\b|linja|linje|rådgivning|helpline|"
+    r"servicenummer|service number|"
     r"hotline|crisis line|service line|switchboard|advice line)"
 )
 # An office's or a service unit's words before an address in the same clause
@@ -933,7 +965,7 @@ _CLAUSE_BREAK = re.compile(r"(?i:\b(?:että|jossa|missä|att|där|that|where)\b|
 _OWN_CONTACT = re.compile(
     r"(?i:\b(?:asiakas|asiakkaan|hänen|heidän|äiti|äidin|isä|isän|lapsi|lapsen|oma|omaan|omasta|numeronsa|his|her|"
     r"their|client's|mother's|father's|hans|hennes|deras|klientens|mammans|pappans|soitti|"
-    r"hänelle|häneltä|perheen|yhteyshenkilö|soittaa|soittanut|numerosta|ringer|ringt|"
+    r"hänelle|häneltä|perheen|yhteyshenkilö|soittaa|soittanut|ringer|ringt|"
     r"calls|calling|ringde|called|hän|perhe|familjen|family)\b)"
 )
 # Words of a home: they make a number or an address someone's wherever they are in the
@@ -942,6 +974,14 @@ _OWN_CONTACT = re.compile(
 _HOME_WORDS = re.compile(
     r"(?i:\b(?:asuu|asui|asuvat|asunut|bor|bodde|hemma|lives|lived|living|apartment|flat)\b|"
     r"\b(?:koti(?!hoi)|kodi(?!nhoi)|koto|home)\w*|\w*(?:asunto|asunno|bostad|lägenhet|hembesök)\w*)"
+)
+_CLAUSE_OR_COMMA = re.compile(r"(?i:\b(?:että|jossa|mutta|att|där|men|that|where|but|so)\b|[,:;])")
+# A service's number named as such right before it: "kriisipuhelimen numero", "FPA:s
+# servicenummer", "the crisis line's number is".
+_NUMBER_OF_A_SERVICE = re.compile(
+    r"(?i:(?:puhelime|puhelimen|neuvonnan|päivystyksen|vaihteen|linjan|jourens|linjens|"
+    r"line's|helpline's|switchboard's)[ \u00a0]+(?:puhelin)?(?:numero|nummer|number)\w*"
+    r"(?:[ \u00a0]+(?:on|oli|är|var|is|was))?[ \u00a0:,]*)$"
 )
 _TOLL_FREE = re.compile(r"(?:\+358[ \u00a0-]?|0)800")
 _SENTENCE_BREAK = re.compile(r"[.!?][\s\u00a0]+(?=[A-ZÅÄÖ])|\n")
@@ -958,13 +998,19 @@ def _public_contact(text: str, finding: Finding) -> bool:
     after = text[finding.end : finding.end + 120]
     end = _SENTENCE_BREAK.search(after)
     sentence = before + value + (after[: end.start()] if end else after)
+    following = after[: end.start()] if end else after
     if finding.kind == "phone":
+        if _NUMBER_OF_A_SERVICE.search(before):
+            return True  # "Hänelle annettiin kriisipuhelimen numero 09 2525 0111."
+        # Someone's word in the number's clause ("Asiakas soitti … numerosta 040 …") or a
+        # home anywhere in the sentence makes the number theirs; so does a person named in it
+        # ("Farhad Hosseini (p. 050 …)").
+        rest = _CLAUSE_OR_COMMA.search(following)
+        clause = before + value + (following[: rest.start()] if rest else following)
         return (
             _SERVICE_BEFORE.search(before) is not None
-            and not _OWN_CONTACT.search(sentence)
+            and not _OWN_CONTACT.search(clause)
             and not _HOME_WORDS.search(sentence)
-            # A person named in the sentence makes a number theirs ("Farhad Hosseini (p. 050
-            # …)").
             and not find_names(sentence)
         )
     # An address: the office must be in the same clause, and a client's word in that clause
@@ -974,7 +1020,6 @@ def _public_contact(text: str, finding: Finding) -> bool:
     # (Kauppakatu 4) neuvoi Hussein Mahamedia").
     clauses = list(_CLAUSE_BREAK.finditer(before))
     before = before[clauses[-1].end() :] if clauses else before
-    following = after[: end.start()] if end else after
     rest = _CLAUSE_BREAK.search(following)
     clause = before + value + (following[: rest.start()] if rest else following)
     return (

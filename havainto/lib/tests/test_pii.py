@@ -273,6 +273,11 @@ def test_service_numbers_are_medium_and_personal_numbers_high() -> None:
         ("Kirjaston digitukipisteen (Linnankatu 9) ohjaus loppui.", []),
         ("Lähetä liitteet osoitteeseen kirjaamo@hyvaks.fi ennen perjantaita.", []),
         ("Rikosuhripäivystyksen numero 116 006 jaettiin perheille.", []),
+        # A service's number named as such, even when someone is given it; a switchboard's
+        # number with a client in a later clause; a number one reaches a switchboard from.
+        ("Hänelle annettiin kriisipuhelimen numero 09 2525 0111.", []),
+        ("The county switchboard, 02 313 0000, misroutes calls, so clients lose their way.", []),
+        ("Ajan saa vaihteen kautta numerosta 09 8163 2000.", []),
         ("Asia (Dnro ABC/12/05.00/2025) vietiin johtoryhmän käsittelyyn.", []),
         # A service unit at or moving from an address, with a client in a later clause.
         ("Perhekeskus osoitteessa Puistokatu 3 A, jossa asiakkaita tavataan, sulkeutuu.", []),
@@ -585,6 +590,7 @@ def test_ten_digits_need_a_hetu_word_to_be_a_code_without_a_marker() -> None:
 def test_a_hetu_word_a_few_words_before_a_loose_code_still_counts() -> None:
     assert found("Henkilötunnus oli lomakkeessa muodossa 230481 -331K.") == ["230481 -331K"]
     assert found("Hetu puuttui kokonaan, summa 230481 - 331 €.") == []
+    assert found("Sotu kirjoitettiin lomakkeeseen, näin: 230481-331 K.") == ["230481-331 K"]
 
 
 def test_a_code_without_its_check_character_is_found_after_a_hetu_word() -> None:
@@ -650,6 +656,7 @@ def test_a_clients_case_number_is_an_identifier_but_a_boards_register_number_is_
     assert found("Vuokrasopimus 71120-3 irtisanottiin.", "other_id") == ["71120-3"]
     assert found("Her FPA reference FP-2291-0034 was lost.", "other_id") == ["FP-2291-0034"]
     assert found("Sopimus 2025–2026 jatkuu, avtal 1.3.2025.", "other_id") == []
+    assert found("Ärendet BU 2025/771 har väntat länge.", "other_id") == ["BU 2025/771"]
 
 
 def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
@@ -657,6 +664,16 @@ def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
     assert (finding.kind, finding.confidence) == ("other_id", "medium")
     assert found("Uppehållskortet UF7714023 har gått ut.", "other_id") == ["UF7714023"]
     assert found("Kortissa luki (M-4471902) käsin.", "other_id") == ["M-4471902"]
+    # A business ID is not a phone number.
+    assert found("Palveluntuottaja (Y-tunnus 0987654-3) lopetti.", "phone") == []
+
+
+def test_a_swedish_personal_number_is_an_identifier() -> None:
+    # A valid Luhn check digit, in either century form; a wrong one needs its word.
+    assert found("Hans nummer 811218-9876 stod i ansökan.", "other_id") == ["811218-9876"]
+    assert found("Hon har 19811218-9876 i papperen.", "other_id") == ["19811218-9876"]
+    assert found("Personnumret var 811218-9875.", "other_id") == ["811218-9875"]
+    assert found("Intervallet 811218-9875 stämmer inte.", "other_id") == []
     # A product's or a company's code, and short abbreviations with numbers, are no one's.
     assert found("Tabletin malli SM7150300 ei tue sovellusta.", "other_id") == []
     assert found("Laskussa ALV-tunnus FI27310042 ja diagnoosi F32.1, ICD10.", "other_id") == []
