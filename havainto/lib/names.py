@@ -187,7 +187,7 @@ OTHER_FIRST_NAMES = _words(
     yonas tesfaye dawit yohannes filmon semhar selam senait mehari abraham haile mulugeta
     pena jonttu kake tepa jope rike hessu jamppa jonde masa jaska topi repe mikke kaitsu jokke
     veke nipa pertsa jussa keke petsku hanski jallu tuukka jonne santtu villu kaisu liisu
-    pate nisse pelle bosse kicki janne putte majken lillemor
+    pate nisse pelle bosse kicki janne putte majken lillemor viggo reiska jonttu
     nasrin parisa shirin mahsa niloofar farzaneh fereshteh soraya yalda zeinab sima arash
     babak dariush farid habib jawad mohsen hossein
     deepa arjun priya rahul anil sunita ravi sanjay anita kavita rajesh suresh ramesh lakshmi
@@ -269,8 +269,8 @@ NOT_PEOPLE = _words(
     heka sato lumo kojamo hoas toas avara vvo ara y-säätiö
     parkinson alzheimer crohn asperger tourette huntington hodgkin bechterew sjögren
     vasso socca pikassos kosek poske verso talentia soste tehy jhl stea ely sosped migri dvv
-    traficom kuntaliitto varha pirha eksote eloisa hyvaks soite hyvaep pohde lapha vakehyva
-    keusote siun kymenhva satasote luvn
+    mun sun meiän teiän traficom kuntaliitto varha pirha eksote eloisa hyvaks soite hyvaep
+    pohde lapha vakehyva keusote siun kymenhva satasote luvn
     """
 )
 
@@ -296,7 +296,7 @@ _PERSON_BEFORE = _words(
     soitin soita soitimme tapasin ring ringde ringa träffade call met
     tyttärensä poikansa lapsensa lapsiaan miehensä vaimonsa puolisonsa äitinsä isänsä
     siskonsa veljensä dotter son bror syster hustru husband wife brother sister student
-    opiskelija studerande pupil
+    opiskelija studerande pupil vuotias vuotiaan vuotiaalle vuotiaalta vuotiasta åriga årige
     """
 )
 
@@ -350,7 +350,7 @@ _KIN_AFTER = _words(
     kanssa kotona asunto asunnossa hakemus hakemuksen hakemukset päätös päätöksen koulunkäynti
     koulumatka koulutie velat velka tuki tuet tulot eläke vuokra vuokrat lääkitys hoito vointi
     tilanne tilanteesta sijoitus sijoituksen asiakkuus kotikäynti kotikäynnit etuudet etuus
-    opinnot työpaikka terveys kuntoutus jälkihuolto huoltajuus tapaamiset huostaanotto
+    opinnot työpaikka terveys kuntoutus jälkihuolto huoltajuus tapaamiset huostaanotto kohdalla
     mamma pappa mor far barn son dotter bror syster familj man fru sambo mormor farmor hem
     mother father son daughter children wife husband family
     """
@@ -793,7 +793,10 @@ def _hyphenated_info(word: str) -> WordInfo:
     if not all(p[:1].isupper() and p[1:].islower() for p in parts if p) or "" in parts:
         return WordInfo(known=True, common=True)
     infos = [word_info(p) for p in parts]
-    if any(i.excluded for i in infos) or not all(i.name and not i.common for i in infos):
+    if any(i.excluded for i in infos):
+        return WordInfo(known=True, common=True)
+    # "Bo-Göran", "Toivo-Matti": first names joined are a name even when each is also a word.
+    if not all(i.name and not i.common for i in infos) and not all(i.first for i in infos):
         return WordInfo(known=True, common=True)
     last = infos[-1]
     return WordInfo(
@@ -845,9 +848,16 @@ def _is_sentence_start(text: str, pos: int) -> bool:
         if text[i] == "\n":
             return True
         if text[i] not in _OPENERS:
+            if text[i] == "." and _ABBREVIATION_BEFORE.search(text, max(0, i - 8), i + 1):
+                return False  # "esim. Reiska", "mm. Kela": an abbreviation's full stop
             return text[i] in _SENTENCE_END
         i -= 1
     return True
+
+
+_ABBREVIATION_BEFORE = re.compile(
+    r"(?i:\b(?:esim|mm|ns|ks|vrt|yms|tms|jne|bl\.a|t\.ex|e\.g|eg)\.)$"
+)
 
 
 def _category(info: WordInfo) -> str:
@@ -1064,7 +1074,9 @@ def _word(text: str, token: Token) -> _Word:
             named = Token(head, token.start, token.start + len(head), "word")
             return _Word(named, head, WordInfo(first=True, known=True), STRONG, start_of_sentence)
         head_info = word_info(head)
-        if _KIN_TITLE.match(tail.lower()) and head_info.first and not head_info.excluded:
+        kin = _KIN_TITLE.match(tail.lower())
+        # Any capitalised word but a place ("Tiinu-tyttö", though "tiinu" is a tub).
+        if kin and (head_info.first or not head_info.place) and not head_info.excluded:
             # "Eino-vaari", "Maija-tädille", "Onni-poika": a first name made a kinship title.
             named = Token(head, token.start, token.start + len(head), "word")
             return _Word(named, head, WordInfo(first=True, known=True), STRONG, start_of_sentence)
@@ -1087,6 +1099,10 @@ _ONE_AGE_AFTER = re.compile(
     r"[ \u00a0]*[,(]?[ \u00a0]*\d{1,3}[ \u00a0]*(?:v\b|v\.|-?vuotias\b|år\b|-årig\b)"
 )
 _THING_AGE = re.compile(r"[ \u00a0]*(?:vanh|gammal|old)", re.IGNORECASE)
+# A relative pronoun of persons after a name: "esim. Reiska, joka asui …", "Viggo, som".
+_WHO_AFTER = re.compile(
+    r"[ \u00a0]*,[ \u00a0]*(joka|jonka|jota|jolle|jolta|jolla|som|who|whose)\b", re.IGNORECASE
+)
 # A street and a house number right after a word: where that person lives ("Lindroos på
 # Esplanaden 2 A 5 har igen blivit utan el").
 _HOME_AFTER = re.compile(
@@ -1218,6 +1234,8 @@ def _institution_after(text: str, end: int, *, first_name_alone: bool = False) -
 def _may_be_subject(w: _Word) -> bool:
     """A word before a verb is its subject only in the nominative: "Aamulla soitti …" is "in
     the morning … called". Words Voikko does not read (foreign names) may be."""
+    if w.core.lower() in _LISTED_FIRST_NAMES:
+        return True  # "Oksana kertoi": a listed name as written, whatever Voikko reads
     classes = word_classes(w.core)
     return not classes or any(case == "nimento" for _cls, case in classes)
 
@@ -1242,6 +1260,12 @@ def _context_after(text: str, w: _Word, end: int, *, verbs: frozenset[str]) -> b
         # "Deepa's rent": an English possessive of a word English does not know.
         return not _known_word(w.core, "en")
     home = (w.info.first or w.info.last) and _HOME_AFTER.match(text, end)
+    who = _WHO_AFTER.match(text, end)
+    # "joka" and "som" are also a thing's: only a word no language knows is a person by them
+    # ("Eastern Europe, who came" is the people of a place).
+    foreign = w.category == UNKNOWN and not any(_known_word(w.core, lang) for lang in ("en", "sv"))
+    if who and (foreign or (who[1].lower() in ("who", "whose") and w.info.name)):
+        return True
     return bool(_AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end) or home)
 
 
@@ -1447,7 +1471,11 @@ def _continues_name(first: _Word, nxt: _Word, language: Callable[[], str]) -> bo
             return nxt.info.place_nominative
         return True
     if nxt.category == UNKNOWN:
-        return first.category == STRONG or not first.sentence_start
+        if first.category == STRONG or not first.sentence_start:
+            return True
+        # "Mart Kask käy töissä", "Grace Mwangi, grace.mwangi@…": a first name before a word
+        # neither the text's language nor English knows.
+        return not (_known_word(nxt.core, language()) or _known_word(nxt.core, "en"))
     return True
 
 
@@ -1697,6 +1725,12 @@ def _single_word_rule(
         listed_town = w.info.listed_surname and not (w.info.place_nominative or w.info.outer_case)
         if (before and not listed_town) or (after and not w.info.place_nominative):
             return LOW, "place/name word in a name context"
+        if (
+            w.info.first
+            and w.info.genitive
+            and _next_word(text, end) in _WHO_WORDS | _words("dotter son dottern sonen")
+        ):
+            return LOW, "first name before a family word"  # "Gustavs dotter ringde"
         if w.info.last and _next_word(text, end) in _SPEECH_VERBS:
             return LOW, "surname before a verb of speech"  # "Salo sanoi", not "Salo päätti"
         # "Saimme Mäkelältä tiedon", but not "42 lasta Koskelta ja Marttilasta" (towns).
@@ -1716,7 +1750,8 @@ def _single_word_rule(
             return LOW, "place name after a person word"
         return None
     if w.category == UNKNOWN:
-        if _previous_word(text, w.token.start) in _PLACE_PREPOSITIONS:
+        aged = _AGE_AFTER.match(text, end) is not None  # "Familjen till Viggo (10)"
+        if _previous_word(text, w.token.start) in _PLACE_PREPOSITIONS and not aged:
             return None
         if before or after or _person_predicate(text, end):
             return LOW, "unknown word in a name context"

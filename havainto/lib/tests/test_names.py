@@ -198,6 +198,17 @@ NAMES = [
     # A lower-case name in brackets after a family word, or before a bracket saying who it is.
     ("perheellä (mäkelä) ei ole rahaa", ["mäkelä"]),
     ("esim aila (Kosken mummo) ei saa apua", ["aila", "Kosken"]),
+    # A listed first name Voikko reads only as a word form, before a person's verb; a first
+    # name at a sentence's start before a word no language knows; first names that are words,
+    # joined; a nickname made a kinship title; after an age; after an abbreviation, with a
+    # relative pronoun; a place that is also a first name before a family word.
+    ("Oksana pyysi tulkkia.", ["Oksana"]),
+    ("Hope Njoroge lost her job.", ["Hope Njoroge"]),
+    ("Hon heter Sten-Ove och bor ensam.", ["Sten-Ove"]),
+    ("Pike-poika karkasi taas.", ["Pike"]),
+    ("Kerhossa 7-vuotias Oskari itki.", ["Oskari"]),
+    ("Päiväkeskuksessa käy mm. Repe, joka nukkuu ulkona.", ["Repe"]),
+    ("Gustavs son ringde i går.", ["Gustavs"]),
 ]
 
 
@@ -362,6 +373,11 @@ NOT_NAMES = [
     "Familjeservicecentralerna flyttade till nya lokaler.",
     "Pirha's social workers and Eksote's teams met.",
     "toivo (äidin mukaan) on vähissä",
+    # Colloquial "my"; a gift with a relative pronoun; a region's people; an abbreviation.
+    "”Mun äiti ei jaksa”, nuori sanoi.",
+    "Lahja, jonka lapsi sai, oli ainoa.",
+    "Many come from Eastern Europe, who work in farms.",
+    "Lisäksi mm. Kela maksaa osan.",
 ]
 
 

@@ -657,6 +657,11 @@ def test_a_clients_case_number_is_an_identifier_but_a_boards_register_number_is_
     assert found("Her FPA reference FP-2291-0034 was lost.", "other_id") == ["FP-2291-0034"]
     assert found("Sopimus 2025–2026 jatkuu, avtal 1.3.2025.", "other_id") == []
     assert found("Ärendet BU 2025/771 har väntat länge.", "other_id") == ["BU 2025/771"]
+    # A debt's payment reference; a statute and a short reference are not.
+    assert found("Lasku on perinnässä viitteellä 3310 4417 9902 5.", "other_id") == [
+        "3310 4417 9902 5"
+    ]
+    assert found("Viite 1301/2014 ja viite 12345.", "other_id") == []
 
 
 def test_a_passport_shaped_code_is_an_identifier_without_a_label() -> None:
