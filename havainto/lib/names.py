@@ -1394,7 +1394,11 @@ def _starts_full_name(w: _Word) -> bool:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _known_word(word: str, lang: str) -> bool:
     """A word of ``lang`` ("sv", "en") in simplemma's dictionary: English phrases in Finnish
-    text, Swedish words in Swedish text are not foreign names. Without simplemma, known."""
+    text, Swedish words in Swedish text are not foreign names. Without simplemma, known.
+    Finnish asks Voikko, the authority on Finnish here (and loading simplemma's Finnish
+    dictionary would cost a process 2 s on its first lower-case note)."""
+    if lang == "fi" and _voikko() is not None:
+        return bool(_readings(word.lower()))
     return simplemma is None or simplemma.is_known(word.lower(), lang=lang)
 
 
