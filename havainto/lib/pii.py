@@ -118,8 +118,12 @@ _QUANTITY_AFTER = re.compile(
           | vk|viiko[a-zäö]*|viikk[a-zäö]*|veck[a-z]*
           | h|t|min|tunti[a-zäö]*|tunni[a-zäö]*|minuut[a-zäö]*|timm[a-z]*|sek
           | krt|kerta[a-zäö]*|kerra[a-zäö]*|gång[a-z]*|kappale[a-zäö]*|stycken
-          | hlö[a-zäö]*|henke[a-zäö]*|henki[a-zäö]*|henkilö[a-zäö]*|perhe[a-zäö]*
-          | asiakas[a-zäö]*|asiakkaa[a-zäö]*|lasta|lapsi[a-zäö]*|nuorta|potilas[a-zäö]*
+          # Counted people, in the forms a count takes: "12 asiakasta", "5 perheen" – not
+          # "1234567 asiakasnumero" or "040 123 4567 asiakkaalle".
+          | hlö[a-zäö]*|henkeä|henkilö|henkilöä|henkilön|henkilöt|henkilöitä|henkilöiden
+          | perhe|perhettä|perheen|perheet|perheitä|perheiden
+          | asiakas|asiakasta|asiakkaan|asiakkaat|asiakkaita|asiakkaiden
+          | lasta|lapsi|lapsen|lapset|lapsia|lasten|nuorta|potilas|potilasta|potilaita
           | personer|person|barn|familjer|klienter|st|kpl|pcs
           | km|m|cm|mm|kg|g|l|m2|m²|neliö[a-zäö]*|kilometri[a-zäö]*|metri[a-zäö]*
           | prosent[a-zäö]*|procent|pistettä|poäng|luku[a-zäö]*|osa[a-zäö]*

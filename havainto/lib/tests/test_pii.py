@@ -214,6 +214,9 @@ def test_a_word_of_time_after_a_number_that_is_no_count_does_not_make_it_a_quant
         "040 551 2093",
     ]
     assert found("Odotus kesti 040 päivää ja 120 dagar.", "phone") == []
+    # A person word after a number is a count only in a count's form.
+    assert found("Soita 040 551 2093 asiakkaalle.") == ["040 551 2093"]
+    assert found("Odotus koski 040 asiakasta.", "phone") == []
 
 
 @pytest.mark.parametrize(
