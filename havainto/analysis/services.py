@@ -59,7 +59,7 @@ Actor = AbstractBaseUser | AnonymousUser | None
 logger = logging.getLogger(__name__)
 
 # Bump when havainto.lib.language changes what it returns, then run `havainto reindex`.
-ANALYSER_VERSION = 3
+ANALYSER_VERSION = 4
 # The texts of a report that are searched, besides the title.
 TEXT_FIELDS = ("description", "causes", "service_effects", "proposal")
 # Below this many words the language guess is weak: the reporter's choice counts instead.

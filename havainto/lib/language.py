@@ -709,7 +709,7 @@ _SV_PARTICIPLE_NOUN = re.compile(r"^(?P<noun>[^\W\d_]{2,}(?:ende|ande))(?:t|n|na
 # Plural endings of Swedish nouns in -ar and -or (tolkar, flickorna): simplemma reads some as
 # verbs or other words (tolkar → tolkare); the stem is added when it is a known word. Not
 # -arna, which is mostly the plural of an agent noun (vårdarna → vårdare, not vård).
-_SV_PLURAL = re.compile(r"^(?P<stem>[^\W\d_]{3,}?)(?:ar|or|orna)s?$")
+_SV_PLURAL = re.compile(r"^(?P<stem>[^\W\d_]{3,}?)(?:ar|or|orna|er|erna)s?$")
 
 
 # Prefixes simplemma also knows as words; cutting after them gives nonsense (före-drag, be-skriva).
@@ -894,8 +894,9 @@ def _swedish_nouns(word: str, lemmas: tuple[str, ...]) -> tuple[tuple[str, ...],
 
     A participle noun gets its own lemma and keeps the verb as a text-only term, like the
     Finnish -minen nouns: "boendet" is found by "boende" and by "bo", "bor" is not found by
-    "boende". A plural in -ar/-or adds its stem when simplemma knows the stem as a word
-    (tolkar → tolk): such forms are also verbs (tolkar = interprets), so both readings stay.
+    "boende". A plural in -ar/-or/-er adds its stem when simplemma knows the stem as a word
+    (tolkar → tolk; skulder → skuld, which simplemma reads as skuldra, shoulder): such forms
+    may be other words too (tolkar = interprets), so both readings stay.
     """
     if (match := _SV_PARTICIPLE_NOUN.match(word)) and simplemma.is_known(
         noun := match["noun"], lang="sv"
@@ -904,6 +905,18 @@ def _swedish_nouns(word: str, lemmas: tuple[str, ...]) -> tuple[tuple[str, ...],
         return (noun,), tuple(lemma for lemma in readings if lemma != noun)
     match = _SV_PLURAL.match(word)
     stem = match["stem"] if match else ""
+    if (
+        stem
+        and word.rstrip("s").endswith(("er", "erna"))
+        and not any(
+            lemma != word and lemma.startswith(stem) and lemma not in (stem + "a", stem + "ja")
+            for lemma in lemmas
+        )
+    ):
+        # An -er plural only when simplemma took it for a longer word of the same stem
+        # (skulder → skuldra); "papper", "kvarter" are words, "bröder" is broder, and
+        # "stöder" is a verb (stödja).
+        stem = ""
     if stem and stem not in lemmas and stem not in STOP_WORDS["sv"]:
         return ((*lemmas, stem), ()) if simplemma.is_known(stem, lang="sv") else (lemmas, ())
     return lemmas, ()
@@ -911,6 +924,20 @@ def _swedish_nouns(word: str, lemmas: tuple[str, ...]) -> tuple[tuple[str, ...],
 
 # --------------------------------------------------------------------------------------------
 # The analyser
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _finnish_word_elsewhere(word: str, lang: str) -> bool:
+    """A word of a Swedish or English text that is Finnish: Voikko reads it (as a common
+    word, not a name) and the text's language does not know it. Short words are left out:
+    "tie", "hela", "vara" are words of both."""
+    if lang == "fi" or len(word) < 6 or not word.isalpha():
+        return False
+    readings = _voikko_readings(word)
+    names = ("etunimi", "sukunimi", "paikannimi")
+    if not readings or all(r.get("CLASS") in names for r in readings):
+        return False
+    return not simplemma.is_known(word, lang=lang)
 
 
 class Analyser:
@@ -939,7 +966,17 @@ class Analyser:
             return _make([word], [], [], lang)
         if lang == "fi" and self._voikko_on():
             return _analyse_fi_voikko(word)
-        return _analyse_simplemma(word, lang)
+        analysis = _analyse_simplemma(word, lang)
+        if self._voikko_on() and _finnish_word_elsewhere(word, lang):
+            # "perustoimeentulotuki", "omaishoidon" in an English or Swedish report: Finnish
+            # benefit and service names are written in Finnish in every language.
+            finnish = _analyse_fi_voikko(word)
+            return WordAnalysis(
+                _unique([*analysis.lemmas, *finnish.lemmas]),
+                _unique([*analysis.core, *finnish.core]),
+                _unique([*analysis.terms, *finnish.terms]),
+            )
+        return analysis
 
     def lemmas(self, word: str, lang: str) -> list[str]:
         """Base forms of every reading of `word` (lower-case; empty for stop words)."""

@@ -320,6 +320,9 @@ SV_NOUN_FORMS = [
     ("sökande", "de sökandenas"),
     ("tolk", "tolkar"),
     ("flicka", "flickorna"),
+    # An -er plural simplemma takes for a longer word of the same stem (skuldra, shoulder).
+    ("skuld", "skulder"),
+    ("skuld", "elskulderna"),
 ]
 
 
@@ -336,6 +339,9 @@ SV_NOT_THE_NOUN = [
     ("våld", "en våldsam kväll"),  # -sam makes an adjective
     ("ung", "ungdomarna"),
     ("vård", "närståendevårdarna"),  # -arna of an agent noun (vårdare), not vård + -arna
+    ("stöd", "Frivilliga stöder arbetet."),  # a verb in -er (stödja), not a plural
+    ("bröd", "Hans bröder hjälper."),
+    ("papp", "Alla papper saknas."),
 ]
 
 
@@ -364,6 +370,15 @@ SV_UNRELATED = [
 @pytest.mark.parametrize(("first", "second"), SV_UNRELATED)
 def test_sv_unrelated_words_share_no_terms(first: str, second: str) -> None:
     assert not set(ANALYSER.index_terms(first, "sv")) & set(ANALYSER.index_terms(second, "sv"))
+
+
+def test_finnish_service_names_in_english_and_swedish_texts_are_finnish_words() -> None:
+    # Benefits and services keep their Finnish names in reports written in other languages.
+    assert matches("omaishoito", "She applied for omaishoidon tuki twice.", "en")
+    assert matches("toimeentulotuki", "Hon fick avslag på perustoimeentulotuki.", "sv")
+    # Words of the text's own language, and names, stay as they are.
+    assert not matches("koti", "The family's home was cold.", "en")
+    assert ANALYSER.index_terms("Virtanen", "en") == ["virtanen"]
 
 
 def test_sv_stop_words_dropped() -> None:
