@@ -726,10 +726,11 @@ _LISTED_FIRST_NAMES = SWEDISH_FIRST_NAMES | OTHER_FIRST_NAMES
 
 
 def _ordinary_unknown_word(lower: str) -> bool:
-    """A word Voikko does not know that is still no name: a person word or a title
-    ("Pojkens", "Socialhandledaren"), or a compound whose head is a participle of an ordinary
-    verb ("Huostaanotetun" = huostaan + otetun)."""
-    if _TITLE_BEFORE.search(lower) or lower in _PERSON_BEFORE:
+    """A word Voikko does not know that is still no name: a title or a person word in the
+    Swedish genitive ("Socialhandledaren", "Pojkens"; person words themselves are handled by
+    `word_info`), or a compound whose head is a participle of an ordinary verb
+    ("Huostaanotetun" = huostaan + otetun)."""
+    if _TITLE_BEFORE.search(lower):
         return True
     if lower.endswith("s") and lower[:-1] in _PERSON_BEFORE:
         return True
@@ -937,7 +938,7 @@ _SUBJECT_VERBS = _VERB_AFTER | _words(
     """
     har hade är var kom kommer fick får ska skulle kan kunde behöver behövde måste slutade
     sover sov bodde is was has had got gets will would can could cannot needs needed must
-    does did has doesn't didn't isn't wasn't came comes stopped slept
+    does did doesn't didn't isn't wasn't came comes stopped slept
     """
 )
 
@@ -1043,7 +1044,7 @@ _KIN_TITLE = re.compile(
     (?:vaari|ukki|ukin|pappa|papa|mummo|mummi|mummu|täti|tädi|setä|sedä|eno|isä|äiti|äidi|
        isi|iskä|äiskä|poika|poja|tyttö|tytö|veli|velje|sisko|sisar|serkku|serku|kummi|kumme|
        mamma|farmor|farfar|mormor|morfar|moster|faster|morbror|farbror|tant|onkel|
-       vaimo|vaimoi|mies|mieh|puoliso|puolisoi|lapsi|lapse|lapsi|
+       vaimo|vaimoi|mies|mieh|puoliso|puolisoi|lapsi|lapse|
        grandma|grandpa|aunt|uncle)
     """,
     re.VERBOSE,
@@ -1138,13 +1139,18 @@ def _named_before(text: str, start: int) -> bool:
     return bool(match) and (not match["owner"] or match["owner"].lower() in _NAME_OWNERS)
 
 
+# One of these may stand between a word and the name after it: "äiti (Laura", "Nimi: Kaisa",
+# "client 'Mo'".
+_MARKS_BEFORE = "(:,'\"‘’“”«»"
+
+
 def _previous_word(text: str, start: int) -> str:
     """The word before ``start`` (lower-case, with a final full stop), skipping spaces and one
     bracket, comma or colon: "äiti (Laura", "Nimi: Kaisa", "t. Maija"."""
     i = start - 1
     while i >= 0 and text[i] in " \u00a0":
         i -= 1
-    if i >= 0 and text[i] in "(:,'\"‘’“”«»":  # "client 'Mo'"
+    if i >= 0 and text[i] in _MARKS_BEFORE:
         i -= 1
         while i >= 0 and text[i] in " \u00a0":
             i -= 1
@@ -1163,7 +1169,7 @@ def _person_before(text: str, start: int) -> bool:
     word = _previous_word(text, start)
     if not word:
         return False
-    before = text[:start].rstrip(" \u00a0(:,")
+    before = text[:start].rstrip(" \u00a0" + _MARKS_BEFORE)
     written = before[len(before) - len(word) :]
     if written[:1].isupper() and not _is_sentence_start(text, len(before) - len(word)):
         # "the Child Welfare Act": a capitalised person word inside a sentence is part of a
@@ -1704,7 +1710,14 @@ def _single_word_rule(
             and language() != "fi"
             and (_known_word(w.core, language()) or _known_compound(w.core, language()))
         )
-        verbs = frozenset() if unknown_elsewhere else _PAST_VERBS
+        if unknown_elsewhere:
+            # A word of the text's own language starting a sentence: only an age or an
+            # identifier after it makes it a name ("Ulrik, 45, …"), no verb or kinship word
+            # ("Flera sade", "Meddelanden man lämnar" is not a husband's).
+            if _AGE_AFTER.match(text, end) or _ID_AFTER.match(text, end):
+                return LOW, "unknown word in a name context"
+            return None
+        verbs = _PAST_VERBS
     after = _context_after(text, w, end, verbs=verbs)
     if w.category == STRONG:
         distinctive = _SWEDISH_DISTINCTIVE.search(w.core.lower())

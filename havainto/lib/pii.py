@@ -1014,6 +1014,12 @@ _TOLL_FREE = re.compile(r"(?:\+358[ \u00a0-]?|0)800")
 _SENTENCE_BREAK = re.compile(r"[.!?][\s\u00a0]+(?=[A-ZÅÄÖ])|\n")
 
 
+def _up_to(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` up to the first match of ``pattern`` (a clause's end)."""
+    found = pattern.search(text)
+    return text[: found.start()] if found else text
+
+
 def _public_contact(text: str, finding: Finding) -> bool:
     value = text[finding.start : finding.end]
     if finding.kind == "phone" and _TOLL_FREE.match(re.sub(r"[ \u00a0()-]", "", value)):
@@ -1024,16 +1030,15 @@ def _public_contact(text: str, finding: Finding) -> bool:
     before = window[breaks[-1].end() :] if breaks else window
     after = text[finding.end : finding.end + 120]
     end = _SENTENCE_BREAK.search(after)
-    sentence = before + value + (after[: end.start()] if end else after)
     following = after[: end.start()] if end else after
+    sentence = before + value + following
     if finding.kind == "phone":
         if _NUMBER_OF_A_SERVICE.search(before):
             return True  # "Hänelle annettiin kriisipuhelimen numero 09 2525 0111."
         # Someone's word in the number's clause ("Asiakas soitti … numerosta 040 …") or a
         # home anywhere in the sentence makes the number theirs; so does a person named in it
         # ("Farhad Hosseini (p. 050 …)").
-        rest = _CLAUSE_OR_COMMA.search(following)
-        clause = before + value + (following[: rest.start()] if rest else following)
+        clause = before + value + _up_to(_CLAUSE_OR_COMMA, following)
         return (
             _SERVICE_BEFORE.search(before) is not None
             and not _OWN_CONTACT.search(clause)
@@ -1047,8 +1052,7 @@ def _public_contact(text: str, finding: Finding) -> bool:
     # (Kauppakatu 4) neuvoi Hussein Mahamedia").
     clauses = list(_CLAUSE_BREAK.finditer(before))
     before = before[clauses[-1].end() :] if clauses else before
-    rest = _CLAUSE_BREAK.search(following)
-    clause = before + value + (following[: rest.start()] if rest else following)
+    clause = before + value + _up_to(_CLAUSE_BREAK, following)
     return (
         _OFFICE_BEFORE.search(before) is not None
         and not _OWN_CONTACT.search(clause)

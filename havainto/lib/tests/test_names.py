@@ -371,6 +371,7 @@ NOT_NAMES = [
     # services county's short name with an English possessive; a bracket of attribution.
     "Asumisyksikkö Kataja ja vastaanottokeskus Pihlaja suljettiin.",
     "Familjeservicecentralerna flyttade till nya lokaler.",
+    "Meddelanden man lämnar besvaras sent.",
     "Pirha's social workers and Eksote's teams met.",
     "toivo (äidin mukaan) on vähissä",
     # Colloquial "my"; a gift with a relative pronoun; a region's people; an abbreviation.
